@@ -1,0 +1,26 @@
+// Bundles the extension client, the language server and the command line with esbuild.
+// Each bundle is CommonJS (`.cjs`): VS Code loads extensions with require().
+import * as esbuild from "esbuild";
+
+const watch = process.argv.includes("--watch");
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: true,
+  logLevel: "warning",
+  external: ["vscode", "onnxruntime-node"],
+};
+const entries = [
+  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs" },
+  { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.cjs" },
+  { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.cjs" },
+];
+const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
+if (watch) {
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+}
