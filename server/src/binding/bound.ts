@@ -13,7 +13,7 @@ export type AxisKind = "plain" | "vector" | "pseudovector" | "point" | "regular"
 export interface BoundAxis {
   /** The axis name; `_` for an axis no group acts on. */
   name: string;
-  /** `vector` for a size-2 or size-3 axis with no kind written; `plain` for others. */
+  /** As written; with no kind written, `vector` where a rotation group (SO, O, SE, E) acts on the axis, `plain` elsewhere. */
   kind: AxisKind;
   /** For `regular` axes: the symmetry whose group's regular representation the axis carries. */
   regularOf?: string;

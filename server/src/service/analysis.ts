@@ -3,9 +3,11 @@
  * point that the command line, the language server and the tests share; every editor feature
  * reads a SpecAnalysis and nothing else.
  */
+import { readdir } from "node:fs/promises";
+import * as path from "node:path";
 import type { SpecDiagnostic } from "../common/diagnostic";
 import type { BoundSpec } from "../binding/bound";
-import { bindSpec } from "../binding/bind";
+import { bindSpec, type BindOptions } from "../binding/bind";
 import { resolveModelPath, type ModelReference } from "../binding/modelPath";
 import type { SpecFile } from "../dsl/ast";
 import { parseSpec } from "../dsl/parse";
@@ -23,10 +25,20 @@ export interface SpecAnalysis {
   diagnostics: SpecDiagnostic[];
 }
 
-export async function analyzeSpec(specPath: string, text: string, models: ModelCache): Promise<SpecAnalysis> {
+/** What the caller decides (the editor's settings); the model candidates are found here. */
+export type AnalysisOptions = Omit<BindOptions, "modelCandidates">;
+
+export async function analyzeSpec(specPath: string, text: string, models: ModelCache, options: AnalysisOptions = {}): Promise<SpecAnalysis> {
   const parsed = parseSpec(text);
   const reference = resolveModelPath(specPath, parsed.spec);
   const model = reference ? { reference, load: await models.load(reference.path) } : undefined;
-  const { bound, diagnostics } = bindSpec(parsed.spec, model);
+  const modelCandidates = model?.load.ok === false && model.load.problem === "missing" ? await modelFilesBeside(specPath) : [];
+  const { bound, diagnostics } = bindSpec(parsed.spec, model, { ...options, modelCandidates });
   return { specPath, text, spec: parsed.spec, model, bound, diagnostics: [...parsed.diagnostics, ...diagnostics] };
+}
+
+/** The `.onnx` files in the spec's folder: what the binder suggests when the model is missing. */
+async function modelFilesBeside(specPath: string): Promise<string[]> {
+  const names = await readdir(path.dirname(specPath)).catch(() => [] as string[]);
+  return names.filter((name) => name.toLowerCase().endsWith(".onnx")).sort();
 }

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: the editor loop's latency and the model reader's throughput, printed
+ * against their targets. Timings on a shared machine are noisy: each figure is a median over
+ * repeated runs, and the reader is compared with a plain read of the same bytes in the same run.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { toLspDiagnostics } from "../server/src/features/diagnostics";
+import { ModelCache } from "../server/src/onnx/cache";
+import { readOnnxModel } from "../server/src/onnx/reader";
+import { analyzeSpec } from "../server/src/service/analysis";
+import { floatTensor, GraphBuilder } from "../test/support/onnxBuilder";
+
+const folder = mkdtempSync(path.join(tmpdir(), "symcheck-bench-"));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeMs(action: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await action();
+  return performance.now() - start;
+}
+
+function report(name: string, value: string, target: string, met: boolean): void {
+  console.log(`${name.padEnd(52)} ${value.padStart(10)}   target ${target.padEnd(8)} ${met ? "met" : "NOT MET"}`);
+}
+
+/** A CNN-shaped model and a spec of about `lines` lines that uses it: symmetries, claims and comments. */
+function writeSpecWorkload(lines: number): { specPath: string; text: string } {
+  const model = new GraphBuilder("bench")
+    .input("image", "float", ["batch", 3, 32, 32])
+    .output("logits", "float", ["batch", 10])
+    .output("features", "float", ["batch", 8, 32, 32]);
+  writeFileSync(path.join(folder, "bench.onnx"), model.toModelBytes());
+  const header = [
+    'model "bench.onnx"',
+    "input  image    [batch, channel, y, x]",
+    "output logits   [batch, class]",
+    "output features [batch, hidden, y, x]",
+    "check { samples 8  seed 0  size batch = 2 }",
+  ];
+  const body: string[] = [];
+  for (let i = 0; body.length + header.length < lines; i++) {
+    body.push(`# group ${i}`);
+    body.push(`symmetry shift${i} = translate(y, x, step=${1 + (i % 4)})`);
+    body.push(`symmetry turn${i}  = rotate90(y, x)`);
+    body.push(`invariant   logits   under shift${i}, turn${i} within 1e-3`);
+    body.push(`equivariant features under shift${i}`);
+  }
+  return { specPath: path.join(folder, "bench.sym"), text: [...header, ...body].slice(0, lines).join("\n") + "\n" };
+}
+
+/** Median time from a changed document to its diagnostics, with the model already cached. */
+async function benchEditLoop(lines: number, runs: number, targetMs: number): Promise<void> {
+  const { specPath, text } = writeSpecWorkload(lines);
+  const models = new ModelCache();
+  const diagnose = async (version: number) => toLspDiagnostics(await analyzeSpec(specPath, `${text}# edit ${version}\n`, models));
+  for (let i = 0; i < 5; i++) await diagnose(i); // warm up the model cache and the JIT
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await timeMs(() => diagnose(i)));
+  const ms = median(times);
+  report(`change -> diagnostics, ${lines}-line spec (median of ${runs})`, `${ms.toFixed(2)} ms`, `${targetMs} ms`, ms <= targetMs);
+}
+
+/** A model of about `megabytes` MB of float weights (raw_data, as exporters write them). */
+function writeLargeModel(megabytes: number): string {
+  const floatsPerTensor = 1 << 20; // 4 MB each
+  const tensors = Math.round((megabytes * 1e6) / (4 * floatsPerTensor));
+  const graph = new GraphBuilder("large").input("x", "float", ["batch", 1024]).output("y", "float", ["batch", 1024]);
+  const weights = new Float32Array(floatsPerTensor).map((_, i) => Math.sin(i));
+  let previous = "x";
+  for (let i = 0; i < tensors; i++) {
+    graph.initializer(`w${i}`, floatTensor([1024, 1024], weights));
+    const next = i === tensors - 1 ? "y" : `h${i}`;
+    graph.node("MatMul", [previous, `w${i}`], [next], {}, { name: `layer${i}` });
+    previous = next;
+  }
+  const file = path.join(folder, "large.onnx");
+  writeFileSync(file, graph.toModelBytes());
+  return file;
+}
+
+/** Reading and indexing a large model against just reading its bytes, interleaved in one run. */
+async function benchLargeModel(): Promise<void> {
+  const file = writeLargeModel(100);
+  const readOnly: number[] = [];
+  const readAndIndex: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    readOnly.push(await timeMs(() => readFile(file)));
+    readAndIndex.push(await timeMs(async () => readOnnxModel(await readFile(file))));
+  }
+  const ratio = median(readAndIndex) / median(readOnly);
+  const size = (await readFile(file)).byteLength / 1e6;
+  console.log(`read ${size.toFixed(0)} MB model: bytes only ${median(readOnly).toFixed(1)} ms, read and index ${median(readAndIndex).toFixed(1)} ms`);
+  report("read and index / read bytes, 100 MB model", `${ratio.toFixed(2)}x`, "1.5x", ratio <= 1.5);
+}
+
+await benchEditLoop(200, 200, 5);
+await benchEditLoop(5000, 30, 50);
+await benchLargeModel();

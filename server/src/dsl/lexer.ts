@@ -1,0 +1,201 @@
+/**
+ * The tokens of the spec language and the lexer that produces them (chevrotain).
+ *
+ * Keywords are contextual: users name tensors `input`, axes `size`, symmetries `check`. Every
+ * keyword token is therefore also in the `Name` category, and the grammar consumes `Name`
+ * wherever a name is allowed; only the grammar decides whether `output` starts a statement.
+ */
+import { createToken, Lexer, type CstNodeLocation, type IToken, type TokenType } from "chevrotain";
+import type { Position, Range } from "../common/text";
+
+// Categories: abstract token types that the grammar consumes; concrete tokens belong to them.
+
+/** An identifier or any keyword. */
+export const Name = createToken({ name: "Name", pattern: Lexer.NA });
+/** A double-quoted string, terminated or not (the lexer reports the missing quote, the parser goes on). */
+export const QuotedString = createToken({ name: "QuotedString", pattern: Lexer.NA });
+/** `samples`, `seed`, `tolerance`: the check settings that take one number. */
+export const NumberSettingKeyword = createToken({ name: "NumberSettingKeyword", pattern: Lexer.NA });
+/** A name that may start an unknown check setting: any name but the known settings' keywords. */
+export const OtherSettingName = createToken({ name: "OtherSettingName", pattern: Lexer.NA });
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /\s+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: "comments" });
+
+export const TerminatedString = createToken({
+  name: "TerminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  categories: [QuotedString],
+});
+/** A string that reaches the end of its line without a closing quote. */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [QuotedString],
+});
+
+export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [Name, OtherSettingName],
+});
+
+function keyword(word: string, categories: TokenType[]): TokenType {
+  const tokenName = word[0].toUpperCase() + word.slice(1);
+  return createToken({ name: tokenName, pattern: word, longer_alt: Identifier, categories: [Name, ...categories] });
+}
+
+export const Model = keyword("model", [OtherSettingName]);
+/** A statement keyword (`input NAME [AXES]`) and a check setting (`input NAME ~ normal(0, 1)`). */
+export const Input = keyword("input", []);
+export const Output = keyword("output", [OtherSettingName]);
+export const Symmetry = keyword("symmetry", [OtherSettingName]);
+export const Invariant = keyword("invariant", [OtherSettingName]);
+export const Equivariant = keyword("equivariant", [OtherSettingName]);
+export const Check = keyword("check", [OtherSettingName]);
+export const Under = keyword("under", [OtherSettingName]);
+export const Within = keyword("within", [OtherSettingName]);
+export const From = keyword("from", [OtherSettingName]);
+export const Samples = keyword("samples", [NumberSettingKeyword]);
+export const Seed = keyword("seed", [NumberSettingKeyword]);
+export const Tolerance = keyword("tolerance", [NumberSettingKeyword]);
+export const Size = keyword("size", []);
+
+export const LBracket = createToken({ name: "LBracket", pattern: "[", label: "'['" });
+export const RBracket = createToken({ name: "RBracket", pattern: "]", label: "']'" });
+export const LParen = createToken({ name: "LParen", pattern: "(", label: "'('" });
+export const RParen = createToken({ name: "RParen", pattern: ")", label: "')'" });
+export const LBrace = createToken({ name: "LBrace", pattern: "{", label: "'{'" });
+export const RBrace = createToken({ name: "RBrace", pattern: "}", label: "'}'" });
+export const Comma = createToken({ name: "Comma", pattern: ",", label: "','" });
+export const Equals = createToken({ name: "Equals", pattern: "=", label: "'='" });
+export const Colon = createToken({ name: "Colon", pattern: ":", label: "':'" });
+export const Tilde = createToken({ name: "Tilde", pattern: "~", label: "'~'" });
+
+/** Tokens that start a statement (when the grammar reads them as keywords). */
+export const STATEMENT_KEYWORD_TOKENS: readonly TokenType[] = [Model, Input, Output, Symmetry, Invariant, Equivariant, Check];
+
+/** Every token type, in the order the lexer tries them: keywords before identifiers, closed strings before open ones. */
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  TerminatedString,
+  UnterminatedString,
+  NumberLiteral,
+  Model,
+  Input,
+  Output,
+  Symmetry,
+  Invariant,
+  Equivariant,
+  Check,
+  Under,
+  Within,
+  From,
+  Samples,
+  Seed,
+  Tolerance,
+  Size,
+  Identifier,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  Comma,
+  Equals,
+  Colon,
+  Tilde,
+  Name,
+  QuotedString,
+  NumberSettingKeyword,
+  OtherSettingName,
+];
+
+const specLexer = new Lexer(ALL_TOKENS, { positionTracking: "onlyOffset", ensureOptimizations: true });
+
+/** Characters that no token starts with, as the lexer skipped them. */
+export interface StrayCharacters {
+  text: string;
+  /** Offsets in the text, end exclusive. */
+  start: number;
+  end: number;
+}
+
+export interface LexResult {
+  tokens: IToken[];
+  comments: IToken[];
+  strays: StrayCharacters[];
+}
+
+export function lex(text: string): LexResult {
+  const result = specLexer.tokenize(text);
+  // Offset-only tracking (much faster than line/column tracking) leaves out the end offset,
+  // which the parser needs for the locations of its nodes.
+  for (const token of result.tokens) token.endOffset = token.startOffset + token.image.length - 1;
+  const strays = result.errors.map((error) => ({
+    text: text.slice(error.offset, error.offset + error.length),
+    start: error.offset,
+    end: error.offset + error.length,
+  }));
+  return { tokens: result.tokens, comments: result.groups.comments ?? [], strays };
+}
+
+/** The text of a quoted string token without its quotes, `\"` and `\\` resolved; other backslashes stay (Windows paths). */
+export function stringValue(token: IToken): string {
+  const terminated = token.tokenType === TerminatedString;
+  const body = token.image.slice(1, terminated ? -1 : undefined);
+  return !body.includes("\\") ? body : body.replace(/\\(["\\])/g, "$1");
+}
+
+/**
+ * Converts the lexer's offsets into the spec's positions: zero-based lines and characters in
+ * UTF-16 code units, lines ending at `\n`, `\r\n` or `\r` (as LSP counts them). The lexer and
+ * parser track offsets only (it is faster); every range in the tree and the diagnostics
+ * comes from here.
+ */
+export class SourcePositions {
+  /** The offset at which each line starts. */
+  private readonly lineStarts: number[] = [0];
+
+  constructor(text: string) {
+    for (let offset = 0; offset < text.length; offset++) {
+      const char = text.charCodeAt(offset);
+      if (char === 13 /* \r */ && text.charCodeAt(offset + 1) === 10 /* \n */) offset++;
+      if (char === 10 || char === 13) this.lineStarts.push(offset + 1);
+    }
+  }
+
+  at(offset: number): Position {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, character: offset - this.lineStarts[low] };
+  }
+
+  /** `end` is exclusive. */
+  range(start: number, end: number): Range {
+    return { start: this.at(start), end: this.at(end) };
+  }
+
+  ofToken(token: IToken): Range {
+    return this.range(token.startOffset, token.startOffset + token.image.length);
+  }
+
+  /** The position just after the token. */
+  after(token: IToken): Position {
+    return this.at(token.startOffset + token.image.length);
+  }
+
+  /** A CST node's range: from its first token to its last written one. */
+  ofLocation(location: CstNodeLocation): Range {
+    return this.range(location.startOffset, (location.endOffset ?? location.startOffset) + 1);
+  }
+}

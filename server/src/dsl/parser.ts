@@ -1,0 +1,586 @@
+/**
+ * The grammar of the spec language: a chevrotain CstParser with error recovery, built once
+ * (chevrotain's advice: the grammar analysis is costly) and reused for every parse.
+ *
+ * Keywords are contextual (see lexer.ts), which makes recovery delicate: after a mistake, the
+ * parser must re-sync at the next statement, yet `output` may be an axis name. The rule used
+ * throughout: a statement keyword is read as a name unless it is followed by what starts its
+ * statement (`output logits`, `model "x"`, `check {`) and not by what may follow that name.
+ * Valid text never meets that case, so it only decides how incomplete text recovers.
+ */
+import {
+  CstParser,
+  defaultParserErrorProvider,
+  EOF,
+  tokenMatcher,
+  type CstNode,
+  type CstNodeLocation,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import { listInWords, nearest } from "../common/suggest";
+import { AXIS_KINDS, DISTRIBUTIONS, STATEMENT_KEYWORDS } from "./vocabulary";
+import {
+  ALL_TOKENS,
+  Check,
+  Colon,
+  Comma,
+  Equals,
+  Equivariant,
+  From,
+  Identifier,
+  Input,
+  Invariant,
+  LBrace,
+  LBracket,
+  LParen,
+  Model,
+  Name,
+  NumberLiteral,
+  NumberSettingKeyword,
+  OtherSettingName,
+  Output,
+  QuotedString,
+  RBrace,
+  RBracket,
+  RParen,
+  Size,
+  STATEMENT_KEYWORD_TOKENS,
+  stringValue,
+  Symmetry,
+  Tilde,
+  Under,
+  Within,
+} from "./lexer";
+
+/** What a name stands for where the grammar reads one: for messages, and for what may follow it. */
+export type NameRole =
+  | "tensor"
+  | "axis"
+  | "axisKind"
+  | "symmetry"
+  | "constructor"
+  | "argument"
+  | "optionValue"
+  | "output"
+  | "claimSymmetry"
+  | "sizeAxis"
+  | "inputTensor"
+  | "distribution";
+
+interface NameRoleInfo {
+  /** In words, for "expected ... after ...". */
+  description: string;
+  /** Every token that may follow the name in valid text. */
+  follow: readonly TokenType[];
+}
+
+const NAME_ROLES: Record<NameRole, NameRoleInfo> = {
+  tensor: { description: "a tensor name", follow: [LBracket] },
+  axis: { description: "an axis name", follow: [Comma, RBracket, Equals, Colon] },
+  axisKind: {
+    description: `an axis kind (${listInWords(AXIS_KINDS.map((kind) => kind.name))}, or a finite symmetry's name)`,
+    follow: [Comma, RBracket, Equals],
+  },
+  symmetry: { description: "a name for the symmetry", follow: [Equals] },
+  constructor: { description: "a group constructor (translate, flip, rotate90, permute, SO, ...)", follow: [LParen] },
+  argument: { description: "an argument", follow: [Comma, RParen, Equals] },
+  optionValue: { description: "the option's value", follow: [Comma, RParen] },
+  output: { description: "an output name", follow: [Comma, Under] },
+  claimSymmetry: { description: "a symmetry name", follow: [Comma, Within, EOF, ...STATEMENT_KEYWORD_TOKENS] },
+  sizeAxis: { description: "an axis name", follow: [Equals] },
+  inputTensor: { description: "an input name", follow: [Tilde, Equals, From] },
+  distribution: { description: `a distribution (${listInWords(DISTRIBUTIONS.map((d) => d.name))})`, follow: [LParen] },
+};
+
+/** Tokens that introduce a name: a statement keyword right after one of them is that name. */
+const NAME_INTRODUCERS: readonly TokenType[] = [Comma, LBracket, LParen, Colon, Equals, Tilde, Under];
+
+/** Values are never invented in recovery: a made-up number or name would hide the mistake. */
+const VALUE_TOKENS: readonly TokenType[] = [NumberLiteral, QuotedString, Name];
+
+/**
+ * Where the parse is, for messages, and what recovery did: kept by the grammar's actions
+ * (which chevrotain skips while it records the grammar) and read by the message provider.
+ */
+class ParseState {
+  /** The tensor, symmetry or axis that the statement or setting being read is about. */
+  subject: string | undefined;
+  /** The constructor or distribution whose arguments are being read. */
+  callee: string | undefined;
+  /** What the name being read stands for. */
+  nameRole: NameRole | undefined;
+  /** Errors recovered by assuming a missing token: the token's text, for a quick fix. */
+  insertions = new Map<IRecognitionException, string>();
+  /** Errors recovered by reading a misspelt keyword as that keyword: the keyword. */
+  misspellings = new Map<IRecognitionException, string>();
+
+  reset(): void {
+    this.startStatement();
+    this.insertions = new Map();
+    this.misspellings = new Map();
+  }
+
+  startStatement(): void {
+    this.subject = undefined;
+    this.callee = undefined;
+    this.nameRole = undefined;
+  }
+}
+
+/** The text of a token type as written (`']'`, `'under'`), or what it stands for. */
+function describeTokenType(tokenType: TokenType): string {
+  if (tokenType === EOF) return "the end of the file";
+  if (tokenType === NumberLiteral) return "a number";
+  if (tokenType === QuotedString) return "a string in double quotes";
+  if (tokenType === Name || tokenType === OtherSettingName) return "a name";
+  return `'${tokenText(tokenType)}'`;
+}
+
+/** The fixed text of a keyword or punctuation token. */
+function tokenText(tokenType: TokenType): string {
+  return typeof tokenType.PATTERN === "string" ? tokenType.PATTERN : tokenType.name;
+}
+
+/** A token as the user wrote it, for "found ...". */
+function describeToken(token: IToken): string {
+  if (tokenMatcher(token, EOF)) return "the end of the file";
+  const shown = token.image.length > 30 ? `${token.image.slice(0, 27)}...` : token.image;
+  return tokenMatcher(token, QuotedString) ? shown : `'${shown}'`;
+}
+
+function isStatementKeyword(token: IToken): boolean {
+  return STATEMENT_KEYWORD_TOKENS.includes(token.tokenType);
+}
+
+function isRealToken(token: IToken): boolean {
+  return !Number.isNaN(token.startOffset);
+}
+
+function unknownStatementMessage(found: IToken): string {
+  return `expected a statement (${STATEMENT_KEYWORDS.join(", ")}), found ${describeToken(found)}`;
+}
+
+/** Messages that say what was expected in words, in the context of the statement being read. */
+function messagesFor(state: ParseState): IParserErrorMessageProvider {
+  const quoted = (text: string | undefined) => (text === undefined ? "" : ` '${text}'`);
+  const after = (previous: IToken) => (isRealToken(previous) ? ` after '${previous.image}'` : "");
+
+  /**
+   * `]`, `)` or `}` was expected. Where the text goes on with a statement, the list was not
+   * closed; elsewhere the list itself has a mistake: say what may come next in it.
+   */
+  function closing(bracket: string, list: string, item: string, found: IToken, previous: IToken): string {
+    if (tokenMatcher(found, EOF) || isStatementKeyword(found)) return `'${bracket}' to close ${list}`;
+    const afterOpening = ["[", "(", "{"].includes(previous.image);
+    const next = afterOpening || bracket === "}" ? item : "','";
+    return `${next} or '${bracket}' in ${list}`;
+  }
+
+  function expectation(ruleName: string, expected: TokenType, found: IToken, previous: IToken): string {
+    switch (expected) {
+      case QuotedString:
+        return ruleName === "modelStatement"
+          ? "the model's path in double quotes after 'model'"
+          : "a file path in double quotes after 'from'";
+      case LBracket:
+        return `'[' to list the axes of${quoted(state.subject) || " the tensor"}`;
+      case RBracket:
+        return closing("]", `the axes of${quoted(state.subject) || " the tensor"}`, "an axis name", found, previous);
+      case LParen:
+        return `'(' after${quoted(state.callee)}`;
+      case RParen:
+        return closing(")", `the arguments of${quoted(state.callee)}`, "an argument", found, previous);
+      case LBrace:
+        return "'{' after 'check'";
+      case RBrace:
+        return closing("}", "the check block", "a setting", found, previous);
+      case Equals:
+        return ruleName === "symmetryDeclaration"
+          ? `'=' after the symmetry's name${quoted(state.subject)}`
+          : `'=' after${quoted(state.subject)} (as in 'size batch = 2')`;
+      case Under:
+        return "'under' and the symmetries after the claim's outputs";
+      case NumberLiteral:
+        return numberExpectation(ruleName, previous);
+      default:
+        return describeTokenType(expected);
+    }
+  }
+
+  function numberExpectation(ruleName: string, previous: IToken): string {
+    switch (ruleName) {
+      case "axis":
+        return `the size of axis${quoted(state.subject)} after '='`;
+      case "sizeAssignment":
+        return `the size of${quoted(state.subject)} after '='`;
+      case "claim":
+        return "a tolerance after 'within' (as in 'within 1e-3')";
+      default:
+        return `a number${after(previous)}`;
+    }
+  }
+
+  return {
+    buildMismatchTokenMessage: ({ expected, actual, previous, ruleName }) =>
+      ruleName === "spec"
+        ? unknownStatementMessage(actual)
+        : `expected ${expectation(ruleName, expected, actual, previous)}, found ${describeToken(actual)}`,
+    buildNotAllInputParsedMessage: ({ firstRedundant }) => unknownStatementMessage(firstRedundant),
+    buildNoViableAltMessage: ({ actual, previous, ruleName }) => {
+      const found = describeToken(actual[0]);
+      switch (ruleName) {
+        case "name":
+          return `expected ${state.nameRole ? NAME_ROLES[state.nameRole].description : "a name"}${after(previous)}, found ${found}`;
+        case "argument":
+          return `expected the option's value after '=', found ${found}`;
+        case "inputSetting":
+          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after 'input${quoted(state.subject)}', found ${found}`;
+        default:
+          return `unexpected ${found}`;
+      }
+    },
+    // The grammar has no AT_LEAST_ONE: chevrotain's wording is only a safety net.
+    buildEarlyExitMessage: (options) => defaultParserErrorProvider.buildEarlyExitMessage(options),
+  };
+}
+
+/** The text of a name's token, for messages (`undefined` while chevrotain records the grammar). */
+function nameText(node: CstNode | undefined): string | undefined {
+  const token = (node?.children.Name?.[0] ?? node?.children.QuotedString?.[0]) as IToken | undefined;
+  if (!token || !isRealToken(token)) return undefined;
+  return tokenMatcher(token, QuotedString) ? stringValue(token) : token.image;
+}
+
+class SpecParser extends CstParser {
+  constructor(private readonly state: ParseState) {
+    super(ALL_TOKENS, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "onlyOffset",
+      errorMessageProvider: messagesFor(state),
+    });
+    this.performSelfAnalysis();
+  }
+
+  readonly spec = this.RULE("spec", () => {
+    this.MANY({ GATE: () => this.mayStartStatementHere(), DEF: () => this.SUBRULE(this.statement) });
+  });
+
+  readonly statement = this.RULE("statement", () => {
+    this.ACTION(() => this.state.startStatement());
+    this.OR([
+      { ALT: () => this.SUBRULE(this.modelStatement) },
+      { ALT: () => this.SUBRULE(this.tensorDeclaration) },
+      { ALT: () => this.SUBRULE(this.symmetryDeclaration) },
+      { ALT: () => this.SUBRULE(this.claim) },
+      { ALT: () => this.SUBRULE(this.checkBlock) },
+    ]);
+  });
+
+  /** `model "PATH"` */
+  readonly modelStatement = this.RULE("modelStatement", () => {
+    this.CONSUME(Model);
+    this.CONSUME(QuotedString, { LABEL: "path" });
+  });
+
+  /** `input NAME [AXES]`, `output NAME [AXES]` */
+  readonly tensorDeclaration = this.RULE("tensorDeclaration", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Input, { LABEL: "direction" }) },
+      { ALT: () => this.CONSUME(Output, { LABEL: "direction" }) },
+    ]);
+    const tensor = this.SUBRULE(this.name, { ARGS: ["tensor"] });
+    this.ACTION(() => (this.state.subject = nameText(tensor)));
+    this.CONSUME(LBracket);
+    this.OPTION({
+      GATE: () => !this.startsStatement(),
+      DEF: () => {
+        this.SUBRULE(this.axis);
+        this.MANY(() => {
+          this.CONSUME(Comma);
+          this.SUBRULE2(this.axis);
+        });
+      },
+    });
+    this.CONSUME(RBracket);
+  });
+
+  /** `NAME`, `NAME = N`, `NAME: KIND`, `NAME = N: KIND`, `NAME: KIND = N` */
+  readonly axis = this.RULE("axis", () => {
+    this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Equals);
+            this.CONSUME(NumberLiteral, { LABEL: "size" });
+            this.OPTION2(() => {
+              this.CONSUME(Colon);
+              this.SUBRULE2(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME2(Colon);
+            this.SUBRULE3(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
+            this.OPTION3(() => {
+              this.CONSUME2(Equals);
+              this.CONSUME2(NumberLiteral, { LABEL: "size" });
+            });
+          },
+        },
+      ]);
+    });
+  });
+
+  /** `symmetry NAME = CONSTRUCTOR(ARGS)` */
+  readonly symmetryDeclaration = this.RULE("symmetryDeclaration", () => {
+    this.CONSUME(Symmetry);
+    const symmetry = this.SUBRULE(this.name, { ARGS: ["symmetry"], LABEL: "symmetryName" });
+    this.ACTION(() => (this.state.subject = nameText(symmetry)));
+    this.CONSUME(Equals);
+    const constructorName = this.SUBRULE2(this.name, { ARGS: ["constructor"], LABEL: "constructorName" });
+    this.ACTION(() => (this.state.callee = nameText(constructorName)));
+    this.CONSUME(LParen);
+    this.OPTION({
+      GATE: () => !this.startsStatement(),
+      DEF: () => {
+        this.SUBRULE(this.argument);
+        this.MANY(() => {
+          this.CONSUME(Comma);
+          this.SUBRULE2(this.argument);
+        });
+      },
+    });
+    this.CONSUME(RParen);
+  });
+
+  /** `y`, `"input.1"`, `3`, or an option `step=2` */
+  readonly argument = this.RULE("argument", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.name, { ARGS: ["argument"], LABEL: "head" });
+          this.OPTION(() => {
+            this.CONSUME(Equals);
+            this.OR2([
+              { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "number" }) },
+              { ALT: () => this.SUBRULE2(this.name, { ARGS: ["optionValue"], LABEL: "optionValue" }) },
+            ]);
+          });
+        },
+      },
+      { ALT: () => this.CONSUME2(NumberLiteral, { LABEL: "number" }) },
+    ]);
+  });
+
+  /** `invariant OUT, ... under SYM, ... within TOL` and its `equivariant` twin */
+  readonly claim = this.RULE("claim", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Invariant, { LABEL: "claimKind" }) },
+      { ALT: () => this.CONSUME(Equivariant, { LABEL: "claimKind" }) },
+    ]);
+    this.SUBRULE(this.name, { ARGS: ["output"], LABEL: "output" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.name, { ARGS: ["output"], LABEL: "output" });
+    });
+    this.CONSUME(Under);
+    this.SUBRULE3(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+    this.MANY2(() => {
+      this.CONSUME2(Comma);
+      this.SUBRULE4(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+    });
+    this.OPTION(() => {
+      this.CONSUME(Within);
+      this.CONSUME(NumberLiteral, { LABEL: "tolerance" });
+    });
+  });
+
+  /** `check { SETTINGS }` */
+  readonly checkBlock = this.RULE("checkBlock", () => {
+    this.CONSUME(Check);
+    this.CONSUME(LBrace);
+    this.MANY({ GATE: () => !this.endsCheckBlock(), DEF: () => this.SUBRULE(this.setting) });
+    this.CONSUME(RBrace);
+  });
+
+  readonly setting = this.RULE("setting", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.numberSetting) },
+      { ALT: () => this.SUBRULE(this.sizeSetting) },
+      { ALT: () => this.SUBRULE(this.inputSetting) },
+      { ALT: () => this.SUBRULE(this.unknownSetting) },
+    ]);
+  });
+
+  /** `samples 8`, `seed 0`, `tolerance 1e-4` */
+  readonly numberSetting = this.RULE("numberSetting", () => {
+    this.CONSUME(NumberSettingKeyword, { LABEL: "keyword" });
+    this.CONSUME(NumberLiteral, { LABEL: "value" });
+  });
+
+  /** `size batch = 2, y = 32` */
+  readonly sizeSetting = this.RULE("sizeSetting", () => {
+    this.CONSUME(Size, { LABEL: "keyword" });
+    this.SUBRULE(this.sizeAssignment);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.sizeAssignment);
+    });
+  });
+
+  readonly sizeAssignment = this.RULE("sizeAssignment", () => {
+    const axis = this.SUBRULE(this.name, { ARGS: ["sizeAxis"], LABEL: "axis" });
+    this.ACTION(() => (this.state.subject = nameText(axis)));
+    this.CONSUME(Equals);
+    this.CONSUME(NumberLiteral, { LABEL: "value" });
+  });
+
+  /** `input NAME ~ DIST(ARGS)`, `input NAME = VALUE`, `input NAME from "FILE"` */
+  readonly inputSetting = this.RULE("inputSetting", () => {
+    this.CONSUME(Input, { LABEL: "keyword" });
+    const tensor = this.SUBRULE(this.name, { ARGS: ["inputTensor"], LABEL: "tensor" });
+    this.ACTION(() => (this.state.subject = nameText(tensor)));
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Tilde);
+          const distribution = this.SUBRULE2(this.name, { ARGS: ["distribution"], LABEL: "distribution" });
+          this.ACTION(() => (this.state.callee = nameText(distribution)));
+          this.CONSUME(LParen);
+          this.OPTION(() => {
+            this.CONSUME(NumberLiteral, { LABEL: "argument" });
+            this.MANY(() => {
+              this.CONSUME(Comma);
+              this.CONSUME2(NumberLiteral, { LABEL: "argument" });
+            });
+          });
+          this.CONSUME(RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Equals);
+          this.CONSUME3(NumberLiteral, { LABEL: "value" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(From);
+          this.CONSUME(QuotedString, { LABEL: "path" });
+        },
+      },
+    ]);
+  });
+
+  /** A setting the language does not know, with its values: kept for the binder to name and suggest. */
+  readonly unknownSetting = this.RULE("unknownSetting", () => {
+    this.CONSUME(OtherSettingName, { LABEL: "keyword" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
+        { ALT: () => this.CONSUME(QuotedString, { LABEL: "value" }) },
+      ]);
+    });
+  });
+
+  /**
+   * An identifier, a keyword used as a name, or a quoted name. Every SUBRULE passes the
+   * role; the parameter is optional only because chevrotain 11 types rules as `() => void`.
+   */
+  readonly name = this.RULE("name", (role?: NameRole) => {
+    this.ACTION(() => (this.state.nameRole = role));
+    this.OR([
+      { GATE: () => role === undefined || this.mayReadAsName(role), ALT: () => this.CONSUME(Name) },
+      { ALT: () => this.CONSUME(QuotedString) },
+    ]);
+  });
+
+  /** The next tokens read as the start of a statement: `output logits`, `model "x"`, `check {`. */
+  private startsStatement(): boolean {
+    const first = this.LA(1).tokenType;
+    const second = this.LA(2);
+    if (first === Model) return tokenMatcher(second, QuotedString);
+    if (first === Check) return tokenMatcher(second, LBrace);
+    return STATEMENT_KEYWORD_TOKENS.includes(first) && (tokenMatcher(second, Name) || tokenMatcher(second, QuotedString));
+  }
+
+  /** Whether the next token is a name here (see the header: statement keywords are names unless they start a statement). */
+  private mayReadAsName(role: NameRole): boolean {
+    if (!isStatementKeyword(this.LA(1))) return true;
+    const next = this.LA(2);
+    if (NAME_ROLES[role].follow.some((tokenType) => tokenMatcher(next, tokenType))) return true;
+    return !this.startsStatement();
+  }
+
+  /**
+   * A statement keyword starts a statement, unless it comes right after a token that
+   * introduces a name (`[batch, output]`): that matters while skipping a mistake.
+   */
+  private mayStartStatementHere(): boolean {
+    return this.startsStatement() || !NAME_INTRODUCERS.includes(this.LA(0).tokenType);
+  }
+
+  /** A statement inside a check block means its `}` is missing; `input x [` is a declaration, `input x ~` a setting. */
+  private endsCheckBlock(): boolean {
+    if (this.LA(1).tokenType === Input) return tokenMatcher(this.LA(3), LBracket);
+    return this.startsStatement();
+  }
+
+  protected override canTokenTypeBeInsertedInRecovery(tokenType: TokenType): boolean {
+    return !VALUE_TOKENS.includes(tokenType);
+  }
+
+  /** A token that starts the next statement is never skipped to recover the current one. */
+  protected override canTokenTypeBeDeletedInRecovery(): boolean {
+    return !this.startsStatement();
+  }
+
+  /**
+   * Recovery assumes a missing keyword or punctuation token. When the next token is a
+   * misspelling of the missing keyword (`undr` for `under`), it is read as that keyword instead.
+   */
+  protected override getTokenToInsert(tokenType: TokenType): IToken {
+    const error = this.errors[this.errors.length - 1];
+    const next = this.LA(1);
+    const text = tokenText(tokenType);
+    if (tokenMatcher(next, Identifier) && /^[a-z]+$/.test(text) && nearest(next.image, [text])) {
+      this.state.misspellings.set(error, text);
+      this.SKIP_TOKEN();
+      return next;
+    }
+    this.state.insertions.set(error, text);
+    return super.getTokenToInsert(tokenType);
+  }
+
+  /** Parses a token vector; the parser instance is reused, so this resets its state first. */
+  parseTokens(tokens: IToken[]): ParsedTokens {
+    this.state.reset();
+    this.input = tokens;
+    const cst = this.spec();
+    return { cst, errors: this.errors, insertions: this.state.insertions, misspellings: this.state.misspellings };
+  }
+}
+
+export interface ParsedTokens {
+  /** The concrete syntax tree: partial where errors were recovered from. */
+  cst: CstNode;
+  errors: IRecognitionException[];
+  /** Errors recovered by assuming a missing keyword or punctuation token, with its text. */
+  insertions: ReadonlyMap<IRecognitionException, string>;
+  /** Errors recovered by reading a misspelt keyword as the keyword, with the keyword. */
+  misspellings: ReadonlyMap<IRecognitionException, string>;
+}
+
+const specParser = new SpecParser(new ParseState());
+
+export function parseTokens(tokens: IToken[]): ParsedTokens {
+  return specParser.parseTokens(tokens);
+}
+
+/** The base class of CST visitors: it checks that a visitor has a method for every rule. */
+export const BaseCstVisitor = specParser.getBaseCstVisitorConstructor<CstNodeLocation, unknown>();

@@ -1,0 +1,90 @@
+/**
+ * `npm run test:vscode:offline`: the extension-host suite in code-server, for machines without
+ * access to VS Code's downloads (CI here). code-server is VS Code's workbench with a real Node
+ * extension host; opening the page with an extension-development payload runs the suite in it,
+ * exactly as @vscode/test-electron does in the desktop app. The workbench stays open when the
+ * tests end, so the suite writes its result to a file that this launcher waits for.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { resultFileVariable, type SuiteResult } from "./result";
+import {
+  buildExtensionAndSuite,
+  copyExamples,
+  countsLine,
+  delay,
+  freshStateFolder,
+  installCodeServer,
+  launchChromium,
+  remoteUri,
+  repoRoot,
+  startCodeServer,
+  workbenchUrl,
+} from "./editorHarness";
+
+const runTimeoutMs = Number(process.env.SYMCHECK_VSCODE_TIMEOUT_MS ?? 180_000);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const suiteEntry = await buildExtensionAndSuite();
+  const codeServerBin = installCodeServer();
+  const state = freshStateFolder("vscode");
+  const workspace = copyExamples(state);
+  const resultFile = path.join(state, "result.json");
+  const browserLog = path.join(state, "browser-console.log");
+
+  const server = await startCodeServer(codeServerBin, state, { [resultFileVariable]: resultFile });
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  try {
+    const page = await browser.newPage();
+    // The extension host's console (mocha's report, the extension's errors) reaches the page's console.
+    page.on("console", (message) => fs.appendFileSync(browserLog, `[${message.type()}] ${message.text()}\n`));
+    await page.goto(
+      workbenchUrl(server, workspace, [
+        ["extensionDevelopmentPath", remoteUri(server, repoRoot)],
+        ["extensionTestsPath", remoteUri(server, suiteEntry)],
+      ]),
+    );
+    const result = await waitForResult(resultFile, runTimeoutMs);
+    printResult(result);
+    console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; state and logs in ${path.relative(repoRoot, state)})`);
+    console.log(countsLine("vscode", result.passed, result.failed));
+    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function waitForResult(file: string, timeoutMs: number): Promise<SuiteResult> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the extension-host suite wrote no result within ${timeoutMs / 1000} s: see browser-console.log and code-server.log in ${path.dirname(file)}`,
+      );
+    }
+    await delay(250);
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as SuiteResult;
+}
+
+function printResult(result: SuiteResult): void {
+  for (const test of result.tests) {
+    const time = test.durationMs === undefined ? "" : ` (${test.durationMs} ms)`;
+    console.log(`${test.passed ? "ok  " : "FAIL"} ${test.title}${time}`);
+    if (test.error) console.log(test.error.replace(/^/gm, "       "));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.log(countsLine("vscode", 0, 1));
+    process.exit(1);
+  },
+);
