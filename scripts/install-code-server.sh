@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code's workbench in a browser, with a real Node extension host) into a
-# cache folder under the repo, for the offline extension-host suite and the UI test.
-# Version 4.100.3 (VS Code 1.100.3) is the last whose install accepts Node 20.
-# Usage: scripts/install-code-server.sh   (prints the path of the code-server executable)
-# Needs Debian's libkrb5-dev (native module kerberos) and ripgrep (see below).
+# cache folder under the repo, for the offline extension-host suite and the UI test; prints the
+# path of its executable. Version 4.100.3 (VS Code 1.100.3) is the last whose install accepts
+# Node 20. Needs Debian's libkrb5-dev (its native module kerberos) and ripgrep (see below).
 set -euo pipefail
 
 version=4.100.3
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${SYMCHECK_CODE_SERVER_DIR:-$repo/.test-state/code-server-$version}"
 bin="$dir/node_modules/.bin/code-server"
+# Written last: a folder without it is an interrupted install, started again from scratch.
+done_marker="$dir/.installed"
 
-if [[ -x "$bin" ]]; then
+if [[ -f "$done_marker" ]]; then
   echo "$bin"
   exit 0
 fi
@@ -38,9 +39,13 @@ echo '{ "name": "symcheck-code-server", "private": true }' > "$dir/package.json"
 (
   cd "$dir"
   # unsafe_perm: its postinstall must run as root; yes: node-pty's postinstall runs `npx node-gyp`.
-  TMPDIR="$dir/tmp" npm_config_unsafe_perm=true npm_config_yes=true \
+  # The XDG folders keep what install scripts write for the user out of $HOME.
+  TMPDIR="$dir/tmp" XDG_CONFIG_HOME="$dir/tmp" XDG_DATA_HOME="$dir/tmp" XDG_CACHE_HOME="$dir/tmp" \
+    npm_config_unsafe_perm=true npm_config_yes=true \
     npm install --no-audit --no-fund --loglevel=error "code-server@$version" >&2
 )
+# --version writes a default config file: into tmp too.
 XDG_CONFIG_HOME="$dir/tmp" XDG_DATA_HOME="$dir/tmp" "$bin" --version >&2
 rm -rf "$dir/tmp"
+touch "$done_marker"
 echo "$bin"

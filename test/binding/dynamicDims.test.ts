@@ -18,14 +18,22 @@ test("a dynamic dim without a size: a warning on the axis, and a fix that adds a
   assertClean(await rebindWithFix(bound, warning, files));
 });
 
-test("each unsized axis gets its own warning; outputs get none", async () => {
+test("each unsized axis gets its own warning, except the batch axis; outputs get none", async () => {
   const bound = await bindWithModel(TENSORS, model);
   assert.deepEqual(
     bound.diagnostics.map((d) => [d.code, textAt(TENSORS, d.range), d.range.start.line]),
-    [
-      ["bind.dynamic-dim", "batch", 0],
-      ["bind.dynamic-dim", "seq", 0],
-    ],
+    [["bind.dynamic-dim", "seq", 0]],
+  );
+});
+
+test("the batch axis (leading, dynamic, moved by no symmetry) needs no size; once a symmetry moves it, it does", async () => {
+  const two = modelBytes([["a", ["N", "T"]], ["b", ["N", "T"]]], [["y", ["N"]]]);
+  assertClean(await bindWithModel("input a [batch, _ = 4]\ninput b [batch, _ = 4]\n", two));
+  const moved = await bindWithModel("input a [batch, _ = 4]\ninput b [batch, _ = 4]\nsymmetry p = permute(batch)\n", two);
+  assert.deepEqual(
+    moved.diagnostics.map((d) => [d.code, d.range.start.line]),
+    [["bind.dynamic-dim", 0]],
+    "one warning per axis name, on its first occurrence",
   );
 });
 
@@ -37,10 +45,10 @@ test("the fix adds to the check block's size setting, or adds a size setting to 
     ["check { }", "check { size seq = 2 }"],
   ];
   for (const [block, fixed] of cases) {
-    const text = `input tokens [batch = 2, seq, feature]\n${block}\n`;
+    const text = `input tokens [batch, seq, feature]\n${block}\n`;
     const bound = await bindWithModel(text, model);
     const warning = only(bound, "bind.dynamic-dim");
-    assert.equal(applyFix(text, warning.fixes?.[0]), `input tokens [batch = 2, seq, feature]\n${fixed}\n`, block);
+    assert.equal(applyFix(text, warning.fixes?.[0]), `input tokens [batch, seq, feature]\n${fixed}\n`, block);
     assertClean(await rebindWithFix(bound, warning, files));
   }
 });
@@ -63,12 +71,12 @@ test("the warnings are off when the option says so", async () => {
 });
 
 test("a dim the model leaves unknown, on an unnamed axis: the fix sizes it in place", async () => {
-  const unknown = modelBytes([["x", [null, 4]]], [["y", [1]]]);
-  const text = "input x [_, feature]\n";
+  const unknown = modelBytes([["x", [4, null]]], [["y", [1]]]);
+  const text = "input x [feature, _]\n";
   const bound = await bindWithModel(text, unknown);
   const warning = only(bound, "bind.dynamic-dim");
-  assert.equal(warning.message, "axis 0 of x is dynamic in the model (no size given); numeric checks need a size: write `_ = 2`");
-  assert.equal(applyFix(text, warning.fixes?.[0]), "input x [_ = 2, feature]\n");
+  assert.equal(warning.message, "axis 1 of x is dynamic in the model (no size given); numeric checks need a size: write `_ = 2`");
+  assert.equal(applyFix(text, warning.fixes?.[0]), "input x [feature, _ = 2]\n");
   assertClean(await rebindWithFix(bound, warning, { "net.onnx": unknown }));
 });
 

@@ -80,6 +80,8 @@ test("a quoted name being typed is replaced with its quotes, the closing one inc
   const quoted = item(items, "input.1");
   assert.equal(editRange(quoted), "0:6-0:11");
   assert.equal(quoted.filterText, '"input.1"');
+  assert.equal(editRange(item(await completeAt('input "|"'), "input.1")), "0:6-0:8", "right after the opening quote");
+  assert.equal(editRange(item(await completeAt('input "inp|'), "input.1")), "0:6-0:10", "no closing quote yet");
 });
 
 test("after a tensor's name: its axis list with one entry per dimension", async () => {

@@ -76,8 +76,8 @@ test("each symbol covers its statement and selects its name", async () => {
 });
 
 test("incomplete statements still get a symbol with a name", async () => {
-  const analysis = await analyze("input\nsymmetry s = \ninvariant\n");
-  assert.deepEqual(outline(documentSymbols(analysis)), ["(unnamed) — input", "s", "invariant ? under ?"]);
+  const analysis = await analyze("input [a, b]\nsymmetry = flip(x)\ninvariant under\ncheck {");
+  assert.deepEqual(outline(documentSymbols(analysis)), ["(unnamed) — input", "  a", "  b", "(unnamed) — flip(x)", "invariant ? under ?", "check"]);
 });
 
 test("without a model, tensors show their direction and axes their names", async () => {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { AXIS_KINDS, CHECK_SETTINGS, CONSTRUCTORS, DISTRIBUTIONS, STATEMENT_KEYWORDS } from "../../server/src/dsl/vocabulary";
+import { SPEC_EXAMPLES } from "../dsl/specExamples";
 import { repoRoot } from "../support/lspClient";
 
 interface Rule {
@@ -28,11 +29,12 @@ interface Grammar {
   repository: Record<string, Rule>;
 }
 
-/** A named piece of text and its innermost scope. */
+/** A named piece of text, where it starts, and its innermost scope. */
 interface Token {
   text: string;
   scope: string;
   line: number;
+  character: number;
 }
 
 const grammar = JSON.parse(readFileSync(path.join(repoRoot, "syntaxes/symmetry.tmLanguage.json"), "utf8")) as Grammar;
@@ -51,10 +53,10 @@ function tokenize(text: string): Token[] {
   const stack: Rule[] = [{ patterns: grammar.patterns }];
   text.split("\n").forEach((line, lineNumber) => {
     const emit = (match: RegExpExecArray, whole: string | undefined, captures: Captures | undefined) => {
-      if (whole) tokens.push({ text: match[0], scope: whole, line: lineNumber });
+      if (whole) tokens.push({ text: match[0], scope: whole, line: lineNumber, character: match.index });
       for (const [group, { name }] of Object.entries(captures ?? {})) {
         const span = match.indices?.[Number(group)];
-        if (span) tokens.push({ text: line.slice(span[0], span[1]), scope: name, line: lineNumber });
+        if (span) tokens.push({ text: line.slice(span[0], span[1]), scope: name, line: lineNumber, character: span[0] });
       }
     };
     let position = 0;
@@ -99,17 +101,7 @@ function assertScope(tokens: Token[], text: string, expected: string, nth = 0): 
 
 describe("grammar on the spec's examples", () => {
   test("the tiny_cnn example: comment, model path, tensors, axes, symmetries, claims, check block", () => {
-    const tokens = tokenize(`# tiny_cnn.sym: a convolutional classifier
-model "tiny_cnn.onnx"
-input  image  [batch, channel, y, x]
-output logits [batch, class]
-
-symmetry shift = translate(y, x)
-symmetry turn  = rotate90(y, x)
-
-invariant logits under shift
-invariant logits under turn within 1e-3
-check { samples 16  size batch = 2 }`);
+    const tokens = tokenize(SPEC_EXAMPLES.tinyCnn);
     assertScope(tokens, "# tiny_cnn.sym: a convolutional classifier", "comment.line.number-sign");
     assertScope(tokens, "model", "keyword.other.statement");
     assertScope(tokens, '"', "punctuation.definition.string.begin");
@@ -132,6 +124,18 @@ check { samples 16  size batch = 2 }`);
     assertScope(tokens, "batch", "variable.parameter.axis", 2);
     assertScope(tokens, "}", "punctuation.section.block.end");
     assert.equal(scopeOf(tokens, "90"), undefined, "the digits of rotate90 are not a number");
+  });
+
+  test("every statement that starts a line of the spec's examples starts with a keyword", () => {
+    for (const [name, example] of Object.entries(SPEC_EXAMPLES)) {
+      const tokens = tokenize(example);
+      example.split("\n").forEach((line, lineNumber) => {
+        const word = /^[a-z]+/.exec(line)?.[0];
+        if (!word || !(STATEMENT_KEYWORDS as readonly string[]).includes(word)) return;
+        const token = tokens.find((candidate) => candidate.line === lineNumber && candidate.character === 0);
+        assert.ok(token?.scope.startsWith("keyword.other."), `${name}, line ${lineNumber + 1}: \`${word}\` is ${token?.scope ?? "unscoped"}`);
+      });
+    }
   });
 
   test("axis kinds, regular representations, quoted names, the unnamed axis and sizes", () => {

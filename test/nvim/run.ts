@@ -4,34 +4,30 @@
  * on purpose; Neovim's exit code is the number of failed tests.
  */
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { copyExamples, countsLine, freshStateFolder, repoRoot, runOrFail } from "../vscode/editorHarness";
+import { copyExamples, countsLine, freshStateFolder, repoRoot, runOrFail, writeSpecWithTypo } from "../vscode/editorHarness";
 
 function main(): number {
   const started = Date.now();
-  if (spawnSync("nvim", ["--version"]).status !== 0) {
-    throw new Error("nvim is not installed: apt-get install neovim");
-  }
   runOrFail("node", ["scripts/build.mjs"], "building the server");
   const state = freshStateFolder("nvim");
+  // Neovim writes its log and LSP log under the XDG folders: keep them in the run's state.
+  const env = { ...process.env, XDG_STATE_HOME: path.join(state, "xdg-state"), XDG_CACHE_HOME: path.join(state, "xdg-cache") };
+  if (spawnSync("nvim", ["--version"], { env }).status !== 0) {
+    throw new Error("nvim is not installed: apt-get install neovim");
+  }
   const workspace = copyExamples(state);
-  const spec = path.join(workspace, "tiny_cnn_typo.sym");
-  const example = fs.readFileSync(path.join(workspace, "tiny_cnn.sym"), "utf8");
-  if (!example.includes("invariant logits under shift\n")) throw new Error("tiny_cnn.sym should claim `invariant logits under shift`");
-  fs.writeFileSync(spec, example.replace("invariant logits under shift\n", "invariant logits under shfit\n"));
+  const spec = writeSpecWithTypo(workspace).file;
 
   const nvim = spawnSync("nvim", ["--headless", "--clean", "-n", "-i", "NONE", "-c", `luafile ${path.join(repoRoot, "test", "nvim", "lsp.lua")}`], {
     cwd: workspace,
     encoding: "utf8",
     timeout: 90_000,
     env: {
-      ...process.env,
+      ...env,
       SYMCHECK_SERVER: path.join(repoRoot, "bin", "symcheck-server.js"),
       SYMCHECK_WORKSPACE: workspace,
       SYMCHECK_SPEC: spec,
-      XDG_STATE_HOME: path.join(state, "xdg-state"),
-      XDG_CACHE_HOME: path.join(state, "xdg-cache"),
     },
   });
   process.stdout.write(nvim.stdout);

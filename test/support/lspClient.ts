@@ -35,7 +35,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const serverBundle = path.join(repoRoot, "dist/server.cjs");
 
 /** How long a test waits for the server before failing with what it logged. */
-const WAIT_MS = 5000;
+const WAIT_MS = 10_000;
 
 /** What a client like VS Code announces: pull settings, dynamic registrations, versioned diagnostics. */
 export const EDITOR_CAPABILITIES: ClientCapabilities = {

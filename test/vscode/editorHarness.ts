@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium, type Browser } from "playwright-core";
+import { withMisspelledSymmetry } from "./fixtures";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const stateRoot = path.join(repoRoot, ".test-state");
@@ -78,6 +79,14 @@ export function copyExamples(state: string): string {
   return workspace;
 }
 
+/** Writes `tiny_cnn_typo.sym`, tiny_cnn.sym with one mistake, beside the examples; returns its path and text. */
+export function writeSpecWithTypo(workspace: string): { file: string; text: string } {
+  const file = path.join(workspace, "tiny_cnn_typo.sym");
+  const text = withMisspelledSymmetry(fs.readFileSync(path.join(workspace, "tiny_cnn.sym"), "utf8"));
+  fs.writeFileSync(file, text);
+  return { file, text };
+}
+
 /**
  * User settings for a test run: no welcome page (it steals the keyboard focus), no auto save
  * (a test's edits must not reach the disk), nothing that phones home, VS Code's default theme.
@@ -97,6 +106,9 @@ export function writeUserSettings(userDataDir: string): void {
     // The state folder lies inside the repo: keep the Git extension from offering to open it.
     "git.enabled": false,
     "workbench.colorTheme": "Default Dark Modern",
+    // Screenshots show the whole spec.
+    "editor.minimap.enabled": false,
+    "editor.wordWrap": "on",
   };
   fs.mkdirSync(path.join(userDataDir, "User"), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
@@ -108,7 +120,7 @@ export function installCodeServer(): string {
   return output.trim().split("\n").at(-1) ?? "";
 }
 
-/** The environment that keeps code-server's and its extension host's files inside `state`. */
+/** The environment that keeps what a program writes for the user (code-server, its extension host, Chromium) inside `state`. */
 function isolatedEnvironment(state: string, extra: Record<string, string>): NodeJS.ProcessEnv {
   const tmp = path.join(state, "tmp");
   fs.mkdirSync(tmp, { recursive: true });
@@ -126,7 +138,7 @@ function isolatedEnvironment(state: string, extra: Record<string, string>): Node
 }
 
 /** code-server's own flags for a run whose state lives in `state`. */
-export function codeServerStateArgs(state: string): string[] {
+function codeServerStateArgs(state: string): string[] {
   return [
     "--auth", "none",
     "--disable-telemetry",
@@ -145,7 +157,7 @@ export function runCodeServerCommand(bin: string, state: string, args: string[])
   return run.stdout;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -200,14 +212,15 @@ async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: num
 }
 
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const group = child.pid;
+  if (group === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  signalGroup(child.pid, "SIGTERM");
-  const timer = setTimeout(() => signalGroup(child.pid ?? 0, "SIGKILL"), 5_000);
+  signalGroup(group, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(group, "SIGKILL"), 5_000);
   await exited;
   clearTimeout(timer);
   // The extension host and the language server may outlive their parent for a moment.
-  signalGroup(child.pid, "SIGKILL");
+  signalGroup(group, "SIGKILL");
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -230,8 +243,11 @@ export function remoteUri(server: CodeServer, file: string): string {
   return `vscode-remote://127.0.0.1:${server.port}${file}`;
 }
 
-/** Debian's Chromium, headless, with everything that would reach the network turned off. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with everything that would reach the network turned off and its
+ * files (crash reports) kept in the run's state folder.
+ */
+export function launchChromium(state: string): Promise<Browser> {
   const executablePath = process.env.SYMCHECK_CHROMIUM ?? "/usr/bin/chromium";
   if (!fs.existsSync(executablePath)) {
     throw new Error(`no Chromium at ${executablePath}: apt-get install chromium (or set SYMCHECK_CHROMIUM)`);
@@ -239,6 +255,7 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
+    env: isolatedEnvironment(state, {}),
     args: [
       "--no-sandbox",
       "--disable-gpu",

@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const browserLog = path.join(state, "browser-console.log");
 
   const server = await startCodeServer(codeServerBin, state, { [resultFileVariable]: resultFile });
-  const browser = await launchChromium().catch(async (error: unknown) => {
+  const browser = await launchChromium(state).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     );
     const result = await waitForResult(resultFile, runTimeoutMs);
     printResult(result);
+    if (result.failed > 0) printExtensionLog(state);
     console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; state and logs in ${path.relative(repoRoot, state)})`);
     console.log(countsLine("vscode", result.passed, result.failed));
     return result.failed === 0 && result.passed > 0 ? 0 : 1;
@@ -78,6 +79,19 @@ function printResult(result: SuiteResult): void {
     console.log(`${test.passed ? "ok  " : "FAIL"} ${test.title}${time}`);
     if (test.error) console.log(test.error.replace(/^/gm, "       "));
   }
+}
+
+/** The extension's own log (its output channel: the client's and the server's errors), to explain failures. */
+function printExtensionLog(state: string): void {
+  const logs = path.join(state, "user", "logs");
+  const log = fs
+    .readdirSync(logs, { recursive: true, encoding: "utf8" })
+    .find((file) => file.endsWith(path.join("symcheck.symcheck", "symcheck.log")));
+  const text = log ? fs.readFileSync(path.join(logs, log), "utf8").trim() : "";
+  if (!text) return;
+  const lines = text.split("\n");
+  console.log(`--- the extension's log (last ${Math.min(lines.length, 40)} of ${lines.length} lines) ---`);
+  console.log(lines.slice(-40).join("\n"));
 }
 
 main().then(

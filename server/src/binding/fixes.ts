@@ -32,6 +32,9 @@ export function insertFix(title: string, at: Position, text: string, preferred =
   return replaceFix(title, { start: at, end: at }, text, preferred);
 }
 
+/** Formats a suggestion as it is: for axis, symmetry, setting and group names, which are identifiers. */
+export const verbatim = (name: string): string => name;
+
 /** The fix that replaces a misspelt name by the candidate it is nearest to, if any is near. */
 export function suggestionFix(range: Range, word: string, candidates: Iterable<string>, format = formatName): Fix | undefined {
   const suggestion = nearest(word, candidates);

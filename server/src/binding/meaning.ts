@@ -73,7 +73,7 @@ export function isGeometricKind(text: string): text is "vector" | "pseudovector"
  */
 export function axisKindOf(axis: ast.AxisDeclaration, symbols: SymbolTable): { kind: AxisKind; regularOf?: string } {
   const written = axis.axisKind?.text;
-  if (written === undefined) return { kind: isRotated(axis.name.text, symbols) ? "vector" : "plain" };
+  if (written === undefined) return { kind: symbols.rotatedAxisNames.has(axis.name.text) ? "vector" : "plain" };
   if (isGeometricKind(written)) return { kind: written };
   if (finiteGroupOrder(symbols.symmetries.get(written)) !== undefined) return { kind: "regular", regularOf: written };
   return { kind: "plain" };
@@ -84,13 +84,6 @@ export function isRotationConstructor(name: string | undefined): name is "SO" | 
   return name === "SO" || name === "O" || name === "SE" || name === "E";
 }
 
-function isRotated(axisName: string, symbols: SymbolTable): boolean {
-  for (const declaration of symbols.symmetries.values()) {
-    if (!isRotationConstructor(declaration.constructorName?.text)) continue;
-    if (positionalNames(declaration).some((name) => name.text === axisName)) return true;
-  }
-  return false;
-}
 
 /** Whether the constructor's positional arguments are axes (not tensors). */
 export function takesAxes(declaration: ast.SymmetryDeclaration): boolean {

@@ -5,7 +5,7 @@
  */
 import type * as ast from "../dsl/ast";
 import { modelInputs, type Dim, type OnnxModel, type ValueInfo } from "../onnx/model";
-import { positionalNames, takesAxes } from "./meaning";
+import { isRotationConstructor, positionalNames, takesAxes } from "./meaning";
 
 /** One `input`/`output` statement that has a name. */
 export interface DeclaredTensor {
@@ -44,6 +44,8 @@ export class SymbolTable {
   readonly sizeSettings = new Map<string, ast.SizeAssignment>();
   /** Axis names that a symmetry of an axis group names (they must have one size everywhere), with the first such symmetry. */
   readonly actedAxisNames = new Map<string, string>();
+  /** Axis names that SO, O, SE or E rotates: their unwritten kind is `vector`. */
+  readonly rotatedAxisNames = new Set<string>();
 
   constructor(
     readonly spec: ast.SpecFile,
@@ -139,8 +141,10 @@ export class SymbolTable {
     if (!declaration.name || this.symmetries.has(declaration.name.text)) return;
     this.symmetries.set(declaration.name.text, declaration);
     if (!takesAxes(declaration)) return;
+    const rotates = isRotationConstructor(declaration.constructorName?.text);
     for (const name of positionalNames(declaration)) {
       if (!this.actedAxisNames.has(name.text)) this.actedAxisNames.set(name.text, declaration.name.text);
+      if (rotates) this.rotatedAxisNames.add(name.text);
     }
   }
 

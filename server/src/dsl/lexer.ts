@@ -16,8 +16,6 @@ export const Name = createToken({ name: "Name", pattern: Lexer.NA });
 export const QuotedString = createToken({ name: "QuotedString", pattern: Lexer.NA });
 /** `samples`, `seed`, `tolerance`: the check settings that take one number. */
 export const NumberSettingKeyword = createToken({ name: "NumberSettingKeyword", pattern: Lexer.NA });
-/** A name that may start an unknown check setting: any name but the known settings' keywords. */
-export const OtherSettingName = createToken({ name: "OtherSettingName", pattern: Lexer.NA });
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /\s+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: "comments" });
@@ -34,34 +32,46 @@ export const UnterminatedString = createToken({
   categories: [QuotedString],
 });
 
-export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+/** A number, complete or not (the lexer reports a dangling exponent, the parser goes on). */
+export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: Lexer.NA });
+export const CompleteNumber = createToken({
+  name: "CompleteNumber",
+  pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  categories: [NumberLiteral],
+});
+/** A number whose exponent has no digits yet: `1e`, `1e-`. */
+export const IncompleteNumber = createToken({
+  name: "IncompleteNumber",
+  pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?(?![+\-\d])/,
+  categories: [NumberLiteral],
+});
 
 export const Identifier = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_]*/,
-  categories: [Name, OtherSettingName],
+  categories: [Name],
 });
 
-function keyword(word: string, categories: TokenType[]): TokenType {
+function keyword(word: string, categories: TokenType[] = []): TokenType {
   const tokenName = word[0].toUpperCase() + word.slice(1);
   return createToken({ name: tokenName, pattern: word, longer_alt: Identifier, categories: [Name, ...categories] });
 }
 
-export const Model = keyword("model", [OtherSettingName]);
+export const Model = keyword("model");
 /** A statement keyword (`input NAME [AXES]`) and a check setting (`input NAME ~ normal(0, 1)`). */
-export const Input = keyword("input", []);
-export const Output = keyword("output", [OtherSettingName]);
-export const Symmetry = keyword("symmetry", [OtherSettingName]);
-export const Invariant = keyword("invariant", [OtherSettingName]);
-export const Equivariant = keyword("equivariant", [OtherSettingName]);
-export const Check = keyword("check", [OtherSettingName]);
-export const Under = keyword("under", [OtherSettingName]);
-export const Within = keyword("within", [OtherSettingName]);
-export const From = keyword("from", [OtherSettingName]);
+export const Input = keyword("input");
+export const Output = keyword("output");
+export const Symmetry = keyword("symmetry");
+export const Invariant = keyword("invariant");
+export const Equivariant = keyword("equivariant");
+export const Check = keyword("check");
+export const Under = keyword("under");
+export const Within = keyword("within");
+export const From = keyword("from");
 export const Samples = keyword("samples", [NumberSettingKeyword]);
 export const Seed = keyword("seed", [NumberSettingKeyword]);
 export const Tolerance = keyword("tolerance", [NumberSettingKeyword]);
-export const Size = keyword("size", []);
+export const Size = keyword("size");
 
 export const LBracket = createToken({ name: "LBracket", pattern: "[", label: "'['" });
 export const RBracket = createToken({ name: "RBracket", pattern: "]", label: "']'" });
@@ -83,7 +93,8 @@ export const ALL_TOKENS: TokenType[] = [
   Comment,
   TerminatedString,
   UnterminatedString,
-  NumberLiteral,
+  IncompleteNumber,
+  CompleteNumber,
   Model,
   Input,
   Output,
@@ -111,8 +122,8 @@ export const ALL_TOKENS: TokenType[] = [
   Tilde,
   Name,
   QuotedString,
+  NumberLiteral,
   NumberSettingKeyword,
-  OtherSettingName,
 ];
 
 const specLexer = new Lexer(ALL_TOKENS, { positionTracking: "onlyOffset", ensureOptimizations: true });
@@ -149,6 +160,11 @@ export function stringValue(token: IToken): string {
   const terminated = token.tokenType === TerminatedString;
   const body = token.image.slice(1, terminated ? -1 : undefined);
   return !body.includes("\\") ? body : body.replace(/\\(["\\])/g, "$1");
+}
+
+/** The value of a number token; an incomplete one (`1e-`) counts without its exponent. */
+export function numberValue(token: IToken): number {
+  return Number.parseFloat(token.image);
 }
 
 /**

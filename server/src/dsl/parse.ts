@@ -4,13 +4,29 @@
  * diagnostic with a precise range (on the offending token, or just after the last good
  * token when something is missing) and, where one is clear, a quick fix.
  */
-import { EOF, tokenMatcher, type CstElement, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import { EOF, tokenMatcher, type CstElement, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Fix, SpecDiagnostic } from "../common/diagnostic";
 import { nearest } from "../common/suggest";
 import { comparePositions, type Position, type Range } from "../common/text";
 import type { SpecFile } from "./ast";
-import { lex, Name, SourcePositions, UnterminatedString, type LexResult, type StrayCharacters } from "./lexer";
-import { parseTokens, type ParsedTokens } from "./parser";
+import {
+  Identifier,
+  IncompleteNumber,
+  LBrace,
+  lex,
+  Name,
+  NumberLiteral,
+  QuotedString,
+  RBrace,
+  RBracket,
+  RParen,
+  SourcePositions,
+  STATEMENT_KEYWORD_TOKENS,
+  UnterminatedString,
+  type LexResult,
+  type StrayCharacters,
+} from "./lexer";
+import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
 import { toAst } from "./toAst";
 import { CHECK_SETTINGS, STATEMENT_KEYWORDS } from "./vocabulary";
 
@@ -21,6 +37,8 @@ export const SyntaxCode = {
   /** Something the statement needs is missing (a `]`, a name, a number...). */
   missingToken: "syntax.missing-token",
   unterminatedString: "syntax.unterminated-string",
+  /** A number whose exponent has no digits: `1e-`. */
+  incompleteNumber: "syntax.incomplete-number",
   unexpectedCharacter: "syntax.unexpected-character",
   /** Text where a statement should start (often a misspelt keyword). */
   unknownStatement: "syntax.unknown-statement",
@@ -38,9 +56,14 @@ export function parseSpec(text: string): ParseResult {
   try {
     const positions = new SourcePositions(text);
     const lexed = lex(text);
+    const misspelt = readMisspeltKeywords(lexed.tokens, text);
     const parsed = parseTokens(lexed.tokens);
     const spec = toAst(parsed.cst, lexed.comments, positions);
-    const diagnostics = [...lexicalDiagnostics(lexed, positions), ...grammarDiagnostics(parsed, lexed, positions)];
+    const diagnostics = [
+      ...lexicalDiagnostics(lexed, positions),
+      ...misspelt.map((token) => unknownStatement(token, unknownStatementMessage(token), positions)),
+      ...grammarDiagnostics(parsed, lexed, new Set(misspelt), positions),
+    ];
     diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
     return { spec, diagnostics };
   } catch (error) {
@@ -58,10 +81,12 @@ function lexicalDiagnostics(lexed: LexResult, positions: SourcePositions): SpecD
       message: strayMessage(stray),
     }),
   );
-  const unterminated = lexed.tokens
-    .filter((token) => token.tokenType === UnterminatedString)
-    .map((token) => unterminatedString(token, positions));
-  return [...strays, ...unterminated];
+  const unfinished = lexed.tokens.flatMap((token) => {
+    if (token.tokenType === UnterminatedString) return [unterminatedString(token, positions)];
+    if (token.tokenType === IncompleteNumber) return [incompleteNumber(token, positions)];
+    return [];
+  });
+  return [...strays, ...unfinished];
 }
 
 function strayMessage(stray: StrayCharacters): string {
@@ -88,28 +113,88 @@ function unterminatedString(token: IToken, positions: SourcePositions): SpecDiag
   };
 }
 
-function grammarDiagnostics(parsed: ParsedTokens, lexed: LexResult, positions: SourcePositions): SpecDiagnostic[] {
+/**
+ * A misspelt statement keyword (`inptu image [...]`) would make the parser skip everything
+ * up to the next statement, hiding the mistakes after it. So an identifier that stands where
+ * a statement may start (first on its line, after the end of a statement, outside a check
+ * block), is close to a statement keyword and is followed by what that statement needs
+ * next, is read as the keyword: its statement parses, and its diagnostic offers the fix.
+ */
+function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
+  const misspelt: IToken[] = [];
+  let braceDepth = 0;
+  tokens.forEach((token, index) => {
+    if (tokenMatcher(token, LBrace)) braceDepth++;
+    if (tokenMatcher(token, RBrace)) braceDepth = Math.max(0, braceDepth - 1);
+    const previous = tokens[index - 1];
+    if (token.tokenType !== Identifier || braceDepth > 0) return;
+    if (previous && !(endsStatement(previous) && startsLine(previous, token, text))) return;
+    const keyword = STATEMENT_KEYWORD_TOKENS.find((candidate) => candidate.PATTERN === nearest(token.image, STATEMENT_KEYWORDS));
+    if (!keyword || !continuesStatement(keyword, tokens[index + 1])) return;
+    token.tokenType = keyword;
+    token.tokenTypeIdx = keyword.tokenTypeIdx ?? token.tokenTypeIdx;
+    misspelt.push(token);
+  });
+  return misspelt;
+}
+
+/** Tokens that may end a statement: `]`, `)`, `}`, a path, a tolerance, a claim's last symmetry. */
+function endsStatement(token: IToken): boolean {
+  return [RBracket, RParen, RBrace, QuotedString, NumberLiteral, Identifier].some((tokenType) => tokenMatcher(token, tokenType));
+}
+
+function startsLine(previous: IToken, token: IToken, text: string): boolean {
+  return /[\n\r]/.test(text.slice(previous.startOffset + previous.image.length, token.startOffset));
+}
+
+/** What comes after the keyword of a statement: `model "PATH"`, `check {`, `input NAME`... */
+function continuesStatement(keyword: TokenType, next: IToken | undefined): boolean {
+  if (!next) return false;
+  if (keyword.PATTERN === "model") return tokenMatcher(next, QuotedString);
+  if (keyword.PATTERN === "check") return tokenMatcher(next, LBrace);
+  return tokenMatcher(next, Name) || tokenMatcher(next, QuotedString);
+}
+
+function incompleteNumber(token: IToken, positions: SourcePositions): SpecDiagnostic {
+  return {
+    range: positions.ofToken(token),
+    severity: "error",
+    code: SyntaxCode.incompleteNumber,
+    message: `incomplete number '${token.image}': its exponent needs digits (as in 1e-4)`,
+  };
+}
+
+function grammarDiagnostics(
+  parsed: ParsedTokens,
+  lexed: LexResult,
+  misspelt: Set<IToken>,
+  positions: SourcePositions,
+): SpecDiagnostic[] {
   if (parsed.errors.length === 0) return [];
   const written = writtenTokens(parsed.cst);
-  const diagnosed = new Set<IToken>();
+  const diagnosed = new Set<IToken>(misspelt);
   const diagnostics: SpecDiagnostic[] = [];
   for (const error of parsed.errors) {
-    // Recovery may trip twice over one mistake (at the end of the file, typically): report it once.
-    if (diagnosed.has(error.token) || followsLexicalError(error, lexed)) continue;
+    const previous = tokenBefore(lexed.tokens, error.token);
+    // Recovery may trip twice over one mistake: on one token, or on the last token and then at
+    // the end of the file (`input x f` needs no second message for its missing `}`).
+    const repeated = diagnosed.has(error.token) || (tokenMatcher(error.token, EOF) && previous !== undefined && diagnosed.has(previous));
+    if (repeated || followsLexicalError(error.token, previous, lexed)) continue;
     diagnosed.add(error.token);
-    diagnostics.push(diagnose(error, parsed, written, positions));
+    diagnostics.push(diagnose(error, previous, parsed, written, positions));
   }
   return diagnostics;
 }
 
 function diagnose(
   error: IRecognitionException,
+  previous: IToken | undefined,
   parsed: ParsedTokens,
   written: Set<IToken>,
   positions: SourcePositions,
 ): SpecDiagnostic {
   const found = error.token;
-  if (isUnknownStatement(error)) return unknownStatement(error, positions);
+  if (isUnknownStatement(error)) return unknownStatement(found, error.message, positions);
   const keyword = parsed.misspellings.get(error);
   if (keyword !== undefined) {
     return {
@@ -122,7 +207,6 @@ function diagnose(
   }
   // The found token was parsed later on (or is the end): what the parser expected is missing before it.
   if (tokenMatcher(found, EOF) || written.has(found)) {
-    const previous = previousToken(error);
     const at = positions.at(previous ? previous.startOffset + previous.image.length : found.startOffset);
     const inserted = parsed.insertions.get(error);
     const diagnostic: SpecDiagnostic = {
@@ -142,20 +226,20 @@ function isUnknownStatement(error: IRecognitionException): boolean {
   return error.name === "NotAllInputParsedException" || error.context.ruleStack.length === 1;
 }
 
-function unknownStatement(error: IRecognitionException, positions: SourcePositions): SpecDiagnostic {
-  const found = error.token;
+function unknownStatement(found: IToken, message: string, positions: SourcePositions): SpecDiagnostic {
   const diagnostic: SpecDiagnostic = {
     range: positions.ofToken(found),
     severity: "error",
     code: SyntaxCode.unknownStatement,
-    message: error.message,
+    message,
   };
   if (!tokenMatcher(found, Name)) return diagnostic;
   if (CHECK_SETTINGS.some((setting) => setting.name === found.image)) {
     diagnostic.message += ` ('${found.image}' is a check setting: it goes inside 'check { ... }')`;
     return diagnostic;
   }
-  const keyword = nearest(found.image, STATEMENT_KEYWORDS);
+  // `within` too: a misspelt one ends its claim, and the parser finds it where a statement should start.
+  const keyword = nearest(found.image, [...STATEMENT_KEYWORDS, "within"]);
   if (keyword !== undefined) {
     diagnostic.message += `; did you mean '${keyword}'?`;
     diagnostic.fixes = [replaceWith(found, keyword, positions)];
@@ -173,21 +257,28 @@ function insertion(at: Position, text: string): Fix {
   return { title: `Insert '${text}'`, edits: [{ range: { start: at, end: at }, newText }], preferred: true };
 }
 
-function previousToken(error: IRecognitionException): IToken | undefined {
-  const previous = (error as { previousToken?: IToken }).previousToken;
-  return previous && !Number.isNaN(previous.startOffset) ? previous : undefined;
+/** The token before `token` in the text (the last one for the end of the file), by binary search on offsets. */
+function tokenBefore(tokens: IToken[], token: IToken): IToken | undefined {
+  if (tokenMatcher(token, EOF)) return tokens[tokens.length - 1];
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle].startOffset < token.startOffset) low = middle + 1;
+    else high = middle;
+  }
+  return tokens[low - 1];
 }
 
 /**
  * A stray character or an unterminated string right before the token that the parser trips
  * on is the real mistake; its own diagnostic says so, and the parser's would repeat it.
  */
-function followsLexicalError(error: IRecognitionException, lexed: LexResult): boolean {
-  const previous = previousToken(error);
+function followsLexicalError(found: IToken, previous: IToken | undefined, lexed: LexResult): boolean {
   if (!previous) return false;
-  if (previous.tokenType === UnterminatedString) return true;
+  if (previous.tokenType === UnterminatedString || previous.tokenType === IncompleteNumber) return true;
   const gapStart = previous.startOffset + previous.image.length;
-  const gapEnd = tokenMatcher(error.token, EOF) ? Infinity : error.token.startOffset;
+  const gapEnd = tokenMatcher(found, EOF) ? Infinity : found.startOffset;
   return lexed.strays.some((stray) => gapStart <= stray.start && stray.start < gapEnd);
 }
 

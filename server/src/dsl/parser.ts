@@ -40,7 +40,6 @@ import {
   Name,
   NumberLiteral,
   NumberSettingKeyword,
-  OtherSettingName,
   Output,
   QuotedString,
   RBrace,
@@ -108,6 +107,8 @@ const VALUE_TOKENS: readonly TokenType[] = [NumberLiteral, QuotedString, Name];
 class ParseState {
   /** The tensor, symmetry or axis that the statement or setting being read is about. */
   subject: string | undefined;
+  /** The axis being declared. */
+  axis: string | undefined;
   /** The constructor or distribution whose arguments are being read. */
   callee: string | undefined;
   /** What the name being read stands for. */
@@ -125,6 +126,7 @@ class ParseState {
 
   startStatement(): void {
     this.subject = undefined;
+    this.axis = undefined;
     this.callee = undefined;
     this.nameRole = undefined;
   }
@@ -135,7 +137,7 @@ function describeTokenType(tokenType: TokenType): string {
   if (tokenType === EOF) return "the end of the file";
   if (tokenType === NumberLiteral) return "a number";
   if (tokenType === QuotedString) return "a string in double quotes";
-  if (tokenType === Name || tokenType === OtherSettingName) return "a name";
+  if (tokenType === Name) return "a name";
   return `'${tokenText(tokenType)}'`;
 }
 
@@ -159,7 +161,8 @@ function isRealToken(token: IToken): boolean {
   return !Number.isNaN(token.startOffset);
 }
 
-function unknownStatementMessage(found: IToken): string {
+/** What the parser says where a statement should start. */
+export function unknownStatementMessage(found: IToken): string {
   return `expected a statement (${STATEMENT_KEYWORDS.join(", ")}), found ${describeToken(found)}`;
 }
 
@@ -202,7 +205,9 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
           ? `'=' after the symmetry's name${quoted(state.subject)}`
           : `'=' after${quoted(state.subject)} (as in 'size batch = 2')`;
       case Under:
-        return "'under' and the symmetries after the claim's outputs";
+        return tokenMatcher(found, EOF) || isStatementKeyword(found)
+          ? "'under' and the symmetries after the claim's outputs"
+          : "',' or 'under' after the claim's outputs";
       case NumberLiteral:
         return numberExpectation(ruleName, previous);
       default:
@@ -213,7 +218,7 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
   function numberExpectation(ruleName: string, previous: IToken): string {
     switch (ruleName) {
       case "axis":
-        return `the size of axis${quoted(state.subject)} after '='`;
+        return `the size of axis${quoted(state.axis)} after '='`;
       case "sizeAssignment":
         return `the size of${quoted(state.subject)} after '='`;
       case "claim":
@@ -235,9 +240,11 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
         case "name":
           return `expected ${state.nameRole ? NAME_ROLES[state.nameRole].description : "a name"}${after(previous)}, found ${found}`;
         case "argument":
-          return `expected the option's value after '=', found ${found}`;
+          return previous.image === "="
+            ? `expected the option's value after '=', found ${found}`
+            : `expected an argument${after(previous)}, found ${found}`;
         case "inputSetting":
-          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after 'input${quoted(state.subject)}', found ${found}`;
+          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after '${["input", state.subject].join(" ").trim()}', found ${found}`;
         default:
           return `unexpected ${found}`;
       }
@@ -309,7 +316,8 @@ class SpecParser extends CstParser {
 
   /** `NAME`, `NAME = N`, `NAME: KIND`, `NAME = N: KIND`, `NAME: KIND = N` */
   readonly axis = this.RULE("axis", () => {
-    this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
+    const axis = this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
+    this.ACTION(() => (this.state.axis = nameText(axis)));
     this.OPTION(() => {
       this.OR([
         {
@@ -479,7 +487,7 @@ class SpecParser extends CstParser {
 
   /** A setting the language does not know, with its values: kept for the binder to name and suggest. */
   readonly unknownSetting = this.RULE("unknownSetting", () => {
-    this.CONSUME(OtherSettingName, { LABEL: "keyword" });
+    this.CONSUME(Identifier, { LABEL: "keyword" });
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
@@ -509,12 +517,25 @@ class SpecParser extends CstParser {
     return STATEMENT_KEYWORD_TOKENS.includes(first) && (tokenMatcher(second, Name) || tokenMatcher(second, QuotedString));
   }
 
-  /** Whether the next token is a name here (see the header: statement keywords are names unless they start a statement). */
+  /** `under s`, `within 1e-3`, `from "x.npy"`: the keywords inside statements, followed by what they introduce. */
+  private startsClause(): boolean {
+    const first = this.LA(1).tokenType;
+    const second = this.LA(2);
+    if (first === Under) return tokenMatcher(second, Name) || tokenMatcher(second, QuotedString);
+    if (first === Within) return tokenMatcher(second, NumberLiteral);
+    if (first === From) return tokenMatcher(second, QuotedString);
+    return false;
+  }
+
+  /**
+   * Whether the next token is a name here. A keyword is, unless what follows it is not what
+   * may follow the name but is what the keyword introduces (see the header).
+   */
   private mayReadAsName(role: NameRole): boolean {
-    if (!isStatementKeyword(this.LA(1))) return true;
+    if (tokenMatcher(this.LA(1), Identifier)) return true;
     const next = this.LA(2);
     if (NAME_ROLES[role].follow.some((tokenType) => tokenMatcher(next, tokenType))) return true;
-    return !this.startsStatement();
+    return !this.startsStatement() && !this.startsClause();
   }
 
   /**
@@ -531,8 +552,9 @@ class SpecParser extends CstParser {
     return this.startsStatement();
   }
 
+  /** When the expected token comes right after the wrong one (`invariant a b under s`), skipping that one is the better guess. */
   protected override canTokenTypeBeInsertedInRecovery(tokenType: TokenType): boolean {
-    return !VALUE_TOKENS.includes(tokenType);
+    return !VALUE_TOKENS.includes(tokenType) && !tokenMatcher(this.LA(2), tokenType);
   }
 
   /** A token that starts the next statement is never skipped to recover the current one. */
@@ -542,13 +564,15 @@ class SpecParser extends CstParser {
 
   /**
    * Recovery assumes a missing keyword or punctuation token. When the next token is a
-   * misspelling of the missing keyword (`undr` for `under`), it is read as that keyword instead.
+   * misspelling of the missing keyword (`undr` for `under`) and a name follows it, as after
+   * the keyword, it is read as that keyword instead (not while it is still being typed).
    */
   protected override getTokenToInsert(tokenType: TokenType): IToken {
     const error = this.errors[this.errors.length - 1];
     const next = this.LA(1);
     const text = tokenText(tokenType);
-    if (tokenMatcher(next, Identifier) && /^[a-z]+$/.test(text) && nearest(next.image, [text])) {
+    const nameFollows = tokenMatcher(this.LA(2), Name) || tokenMatcher(this.LA(2), QuotedString);
+    if (tokenMatcher(next, Identifier) && /^[a-z]+$/.test(text) && nearest(next.image, [text]) && nameFollows) {
       this.state.misspellings.set(error, text);
       this.SKIP_TOKEN();
       return next;

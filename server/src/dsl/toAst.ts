@@ -26,7 +26,7 @@ import type {
   TensorDeclaration,
   UnknownSetting,
 } from "./ast";
-import { Input, Invariant, QuotedString, stringValue, type SourcePositions } from "./lexer";
+import { Input, Invariant, numberValue, QuotedString, stringValue, type SourcePositions } from "./lexer";
 import { BaseCstVisitor } from "./parser";
 
 type Tokens = IToken[] | undefined;
@@ -160,7 +160,7 @@ class AstBuilder extends BaseCstVisitor {
   }
 
   private numberLiteral(token: IToken | undefined): NumberLiteral | undefined {
-    return token && { value: Number(token.image), text: token.image, range: this.positions.ofToken(token) };
+    return token && { value: numberValue(token), text: token.image, range: this.positions.ofToken(token) };
   }
 
   private stringLiteral(token: IToken | undefined): StringLiteral | undefined {

@@ -4,20 +4,15 @@
  * which statement the cursor is in, and how far into it. The names offered come from the
  * analysis: the model's tensors, the declared axes, symmetries and outputs.
  */
-import {
-  CompletionItemKind,
-  InsertTextFormat,
-  MarkupKind,
-  type CompletionItem,
-  type Range,
-} from "vscode-languageserver-types";
 import { tokenMatcher, type IToken } from "chevrotain";
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range } from "vscode-languageserver-types";
+import { formatName, isIdentifier } from "../binding/fixes";
+import { ANONYMOUS_AXIS } from "../binding/symbols";
 import type { Position } from "../common/text";
 import type * as ast from "../dsl/ast";
-import { lex, Name, NumberLiteral, QuotedString, SourcePositions } from "../dsl/lexer";
+import { lex, Name, NumberLiteral, QuotedString, SourcePositions, stringValue, UnterminatedString } from "../dsl/lexer";
 import { AXIS_KINDS, CHECK_SETTINGS, CONSTRUCTORS, DISTRIBUTIONS, REGULAR_GROUP_ORDERS, STATEMENT_KEYWORDS, findConstructor } from "../dsl/vocabulary";
 import { describeDim, describeType, modelInputs, type ValueInfo } from "../onnx/model";
-import { formatName, isIdentifier } from "../binding/fixes";
 import type { SpecAnalysis } from "../service/analysis";
 import { KEYWORD_DOCS } from "./keywordDocs";
 import { offsetAt } from "./sourceText";
@@ -40,6 +35,8 @@ export function complete(analysis: SpecAnalysis, position: Position): Completion
 interface Token {
   kind: "word" | "number" | "string" | "punctuation";
   text: string;
+  /** The name a word or a quoted string spells (without quotes). */
+  value: string;
   start: number;
   end: number;
 }
@@ -60,16 +57,19 @@ interface Scan {
 function scanBeforeCursor(text: string, cursor: number): Scan | undefined {
   const lexed = lex(text.slice(0, cursor));
   if (lexed.comments.some((comment) => comment.startOffset + comment.image.length === cursor)) return undefined;
-  const tokens = lexed.tokens.map(
-    (token): Token => ({ kind: tokenKind(token), text: token.image, start: token.startOffset, end: token.startOffset + token.image.length }),
-  );
+  const tokens = lexed.tokens.map((token): Token => {
+    const kind = tokenKind(token);
+    const value = kind === "string" ? stringValue(token) : token.image;
+    return { kind, text: token.image, value, start: token.startOffset, end: token.startOffset + token.image.length };
+  });
   const last = tokens[tokens.length - 1];
   if (!last || last.end < cursor) return { tokens, prefixStart: cursor, prefixEnd: cursor, quotedPrefix: false };
   // The cursor is right after the last token: that token is what the user is typing.
   if (last.kind === "word") return { tokens: tokens.slice(0, -1), prefixStart: last.start, prefixEnd: cursor, quotedPrefix: false };
   if (last.kind === "string") {
     // Editors close quotes as they are typed: the closing quote after the cursor is replaced too.
-    const prefixEnd = text[cursor] === '"' && !last.text.endsWith('"') ? cursor + 1 : cursor;
+    const open = lexed.tokens[lexed.tokens.length - 1].tokenType === UnterminatedString;
+    const prefixEnd = open && text[cursor] === '"' ? cursor + 1 : cursor;
     return { tokens: tokens.slice(0, -1), prefixStart: last.start, prefixEnd, quotedPrefix: true };
   }
   if (last.kind === "number") return undefined;
@@ -82,7 +82,6 @@ function tokenKind(token: IToken): Token["kind"] {
   if (tokenMatcher(token, NumberLiteral)) return "number";
   return "punctuation";
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Where the cursor is
@@ -152,7 +151,7 @@ function currentStatement(tokens: Token[]): Token[] | undefined {
 
 function tensorDeclarationContext(direction: "input" | "output", rest: Token[]): CompletionContext {
   if (rest.length === 0) return { kind: "tensorName", direction };
-  const tensorName = rest[0].kind === "word" || rest[0].kind === "string" ? unquote(rest[0].text) : undefined;
+  const tensorName = rest[0].kind === "word" || rest[0].kind === "string" ? rest[0].value : undefined;
   const bracket = rest.findIndex((token) => token.text === "[");
   if (bracket < 0) return rest.length === 1 ? { kind: "axisList", direction, tensorName } : NOTHING;
   const inside = rest.slice(bracket + 1);
@@ -173,14 +172,14 @@ function symmetryContext(rest: Token[]): CompletionContext {
   if (inside.some((token) => token.text === ")")) return STATEMENT_START;
   const argument = afterLast(inside, ",");
   if (argument.length > 0) return NOTHING;
-  const written = inside.filter((token) => token.kind === "word" || token.kind === "string").map((token) => unquote(token.text));
+  const written = inside.filter((token) => token.kind === "word" || token.kind === "string").map((token) => token.value);
   return { kind: "constructorArgument", constructorName, written };
 }
 
 function claimContext(rest: Token[]): CompletionContext {
   const under = rest.findIndex((token) => token.text === "under");
   if (under < 0) {
-    const written = rest.filter((token) => token.kind !== "punctuation").map((token) => unquote(token.text));
+    const written = rest.filter((token) => token.kind !== "punctuation").map((token) => token.value);
     return rest.length === 0 || last(rest)?.text === "," ? { kind: "claimOutput", written } : { kind: "under" };
   }
   const symmetries = rest.slice(under + 1);
@@ -228,12 +227,17 @@ function sizeSettingContext(values: Token[]): CompletionContext {
   return lastToken.kind === "number" ? { kind: "setting" } : NOTHING;
 }
 
+/** `input NAME ~ dist(ARGS)`, `input NAME = VALUE`, `input NAME from "FILE"`. */
 function inputSettingContext(values: Token[]): CompletionContext {
   if (values.length === 0) return { kind: "settingInput" };
-  if (values.length === 2 && values[1].text === "~") return { kind: "distribution" };
-  const lastToken = last(values)!;
-  const complete = lastToken.text === ")" || lastToken.kind === "string" || (lastToken.kind === "number" && values[1]?.text === "=");
-  return complete ? { kind: "setting" } : NOTHING;
+  const [, operator, ...rest] = values;
+  if (operator?.text === "~" && rest.length === 0) return { kind: "distribution" };
+  const lastToken = last(rest);
+  const ended =
+    (operator?.text === "~" && lastToken?.text === ")") ||
+    (operator?.text === "=" && lastToken?.kind === "number") ||
+    (operator?.text === "from" && lastToken?.kind === "string");
+  return ended ? { kind: "setting" } : NOTHING;
 }
 
 function afterLast(tokens: Token[], separator: string): Token[] {
@@ -243,15 +247,6 @@ function afterLast(tokens: Token[], separator: string): Token[] {
 
 function last<T>(items: T[]): T | undefined {
   return items[items.length - 1];
-}
-
-function unquote(text: string): string {
-  if (!text.startsWith('"')) return text;
-  try {
-    return JSON.parse(text.endsWith('"') && text.length > 1 ? text : `${text}"`) as string;
-  } catch {
-    return text.slice(1).replace(/"$/, "");
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,11 +360,11 @@ function undeclaredModelTensors(request: Request, direction: "input" | "output")
   return tensors
     .filter((tensor) => !declared.has(tensor.name))
     .map((tensor) => {
-      const axes = fillAxes ? axisPlaceholders(tensor) : undefined;
+      const axes = fillAxes ? axisList(tensor) : undefined;
       return {
         label: tensor.name,
         kind: CompletionItemKind.Variable,
-        insert: escapeSnippet(formatName(tensor.name)) + (axes ? ` ${axes}` : ""),
+        insert: escapeSnippet(formatName(tensor.name)) + (axes ? ` ${axes.snippet}` : ""),
         snippet: true,
         detail: describeType(tensor.type),
         documentation: tensor.docString,
@@ -377,17 +372,21 @@ function undeclaredModelTensors(request: Request, direction: "input" | "output")
     });
 }
 
-/** `[${1:_}, ${2:_}]`: one tab stop per dimension, when the rank is known. */
-function axisPlaceholders(tensor: ValueInfo): string | undefined {
+/** `[_, _]` and its snippet `[${1:_}, ${2:_}]`: one tab stop per dimension, when the rank is known. */
+function axisList(tensor: ValueInfo): { text: string; snippet: string } | undefined {
   if (tensor.type?.kind !== "tensor" || !tensor.type.shape) return undefined;
-  return `[${tensor.type.shape.map((_, index) => `\${${index + 1}:_}`).join(", ")}]`;
+  const dims = tensor.type.shape;
+  return {
+    text: `[${dims.map(() => ANONYMOUS_AXIS).join(", ")}]`,
+    snippet: `[${dims.map((_, index) => `\${${index + 1}:${ANONYMOUS_AXIS}}`).join(", ")}]`,
+  };
 }
 
 /** After `input NAME`: the axis list, with the right number of entries. */
 function axisListSnippet(request: Request, direction: "input" | "output", tensorName: string | undefined): Candidate[] {
   const tensor = modelTensors(request.analysis, direction)?.find((candidate) => candidate.name === tensorName);
-  const axes = tensor && axisPlaceholders(tensor);
-  return axes ? [{ label: axes.replace(/\$\{\d+:_\}/g, "_"), kind: CompletionItemKind.Snippet, insert: axes, snippet: true, detail: describeType(tensor.type) }] : [];
+  const axes = tensor && axisList(tensor);
+  return axes ? [{ label: axes.text, kind: CompletionItemKind.Snippet, insert: axes.snippet, snippet: true, detail: describeType(tensor.type) }] : [];
 }
 
 /**
@@ -409,7 +408,7 @@ function axisNames(request: Request, direction: "input" | "output", tensorName: 
   if (dim?.kind === "symbolic" && isIdentifier(dim.name) && !axes.has(dim.name)) {
     candidates.push({ label: dim.name, kind: CompletionItemKind.TypeParameter, detail: "the model's name for this dimension", rank: 1 });
   }
-  candidates.push({ label: "_", kind: CompletionItemKind.TypeParameter, detail: "an axis no group acts on", rank: 3 });
+  candidates.push({ label: ANONYMOUS_AXIS, kind: CompletionItemKind.TypeParameter, detail: "an axis no group acts on", rank: 3 });
   return candidates;
 }
 
@@ -418,7 +417,7 @@ function declaredAxes(analysis: SpecAnalysis): Map<string, { sizes: Set<number>;
   const axes = new Map<string, { sizes: Set<number>; modelDims: Set<string> }>();
   for (const declaration of tensorDeclarations(analysis.spec)) {
     for (const axis of declaration.axes) {
-      if (axis.name.text && axis.name.text !== "_" && !axes.has(axis.name.text)) axes.set(axis.name.text, { sizes: new Set(), modelDims: new Set() });
+      if (axis.name.text && axis.name.text !== ANONYMOUS_AXIS && !axes.has(axis.name.text)) axes.set(axis.name.text, { sizes: new Set(), modelDims: new Set() });
     }
   }
   for (const tensor of analysis.bound.tensors) {

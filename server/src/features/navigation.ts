@@ -5,9 +5,10 @@
  */
 import { pathToFileURL } from "node:url";
 import type { Location, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver-types";
-import { containsPosition, type Position } from "../common/text";
 import { isIdentifier } from "../binding/fixes";
 import { isGeometricKind } from "../binding/meaning";
+import { ANONYMOUS_AXIS } from "../binding/symbols";
+import { containsPosition, type Position } from "../common/text";
 import type { SpecAnalysis } from "../service/analysis";
 import { collectOccurrences, isNavigable, sameTarget, type NavigableOccurrence } from "./occurrences";
 
@@ -46,7 +47,7 @@ export function rename(analysis: SpecAnalysis, position: Position, newName: stri
 /** Why `target` cannot be called `newName`, if it cannot. */
 function renameProblem(analysis: SpecAnalysis, target: NavigableOccurrence, newName: string): string | undefined {
   if (!isIdentifier(newName)) return `\`${newName}\` is not a name: use letters, digits and \`_\`, not starting with a digit.`;
-  if (newName === "_") return "`_` marks an axis that no group acts on: it cannot be a name.";
+  if (newName === ANONYMOUS_AXIS) return "`_` marks an axis that no group acts on: it cannot be a name.";
   if (newName === target.name) return undefined;
   const occurrences = collectOccurrences(analysis.spec).filter(isNavigable);
   if (target.role === "symmetry") {

@@ -4,10 +4,11 @@
  * the navigable ones; the others (constructors, options, axis kinds, settings, distributions)
  * are indexed so that hover can explain them.
  */
+import { isGeometricKind, positionalNames, tensorArguments } from "../binding/meaning";
+import { ANONYMOUS_AXIS } from "../binding/symbols";
 import { comparePositions, containsPosition, type Position, type Range } from "../common/text";
 import type * as ast from "../dsl/ast";
 import { findConstructor } from "../dsl/vocabulary";
-import { isGeometricKind, positionalNames, tensorArguments } from "../binding/meaning";
 
 export type Occurrence =
   | { role: "tensor"; name: string; range: Range; declaration: boolean; direction?: "input" | "output" }
@@ -69,7 +70,7 @@ function tensorDeclarationOccurrences(declaration: ast.TensorDeclaration): Occur
     occurrences.push({ role: "tensor", name: declaration.name.text, range: declaration.name.range, declaration: true, direction: declaration.direction });
   }
   for (const axis of declaration.axes) {
-    if (axis.name.text !== "_") occurrences.push({ role: "axis", name: axis.name.text, range: axis.name.range, declaration: true, tensor: declaration });
+    if (axis.name.text !== ANONYMOUS_AXIS) occurrences.push({ role: "axis", name: axis.name.text, range: axis.name.range, declaration: true, tensor: declaration });
     if (axis.axisKind) occurrences.push(axisKindOccurrence(axis.axisKind));
   }
   return occurrences;

@@ -5,13 +5,12 @@
 import * as assert from "node:assert/strict";
 import { suite, suiteSetup, test } from "mocha";
 import * as vscode from "vscode";
+import { withMisspelledSymmetry } from "../fixtures";
 import { activateSymcheck, describeDiagnostics, errorsOf, exampleText, openSpec, rangeOf, waitForDiagnostics, writeSpec } from "./helpers";
 
 /** The tiny_cnn example with its first claim naming a symmetry that does not exist. */
 function misspelledSymmetrySpec(): string {
-  const text = exampleText("tiny_cnn.sym");
-  assert.ok(text.includes("invariant logits under shift\n"), "tiny_cnn.sym should claim `invariant logits under shift`");
-  return text.replace("invariant logits under shift\n", "invariant logits under shfit\n");
+  return withMisspelledSymmetry(exampleText("tiny_cnn.sym"));
 }
 
 suite("diagnostics", () => {

@@ -7,7 +7,7 @@ import type { Range } from "../../common/text";
 import type { CheckBlock, InputSetting, NumberSetting, Setting, SizeAssignment } from "../../dsl/ast";
 import { CHECK_SETTINGS, DISTRIBUTIONS } from "../../dsl/vocabulary";
 import type { Accept, BindContext, Check } from "../context";
-import { didYouMean, listSome, modelValuesInWords, quote, replaceFix, suggestionFix } from "../fixes";
+import { didYouMean, listSome, modelValuesInWords, quote, replaceFix, suggestionFix, verbatim } from "../fixes";
 import { isCount } from "../symbols";
 import { checkTolerance } from "./claims";
 
@@ -26,7 +26,7 @@ function onlyOneCheckBlock(block: CheckBlock, accept: Accept, context: BindConte
 function settingIsKnown(setting: Setting, accept: Accept): void {
   if (setting.kind !== "unknown") return;
   const names = CHECK_SETTINGS.map((known) => known.name);
-  const suggestion = suggestionFix(setting.name.range, setting.name.text, names, (name) => name);
+  const suggestion = suggestionFix(setting.name.range, setting.name.text, names, verbatim);
   accept(
     "error",
     "bind.unknown-setting",
@@ -90,7 +90,7 @@ function inputDistributionIsValid(setting: Setting, accept: Accept): void {
   const known = DISTRIBUTIONS.find((candidate) => candidate.name === distribution.text);
   if (!known) {
     const names = DISTRIBUTIONS.map((candidate) => candidate.name);
-    const suggestion = suggestionFix(distribution.range, distribution.text, names, (name) => name);
+    const suggestion = suggestionFix(distribution.range, distribution.text, names, verbatim);
     accept(
       "error",
       "bind.unknown-distribution",
@@ -126,7 +126,7 @@ function inputDistributionIsValid(setting: Setting, accept: Accept): void {
 function sizeNamesADeclaredAxis(size: SizeAssignment, accept: Accept, context: BindContext): void {
   if (context.symbols.axes.has(size.axis.text)) return;
   const declared = [...context.symbols.axes.keys()];
-  const suggestion = suggestionFix(size.axis.range, size.axis.text, declared, (name) => name);
+  const suggestion = suggestionFix(size.axis.range, size.axis.text, declared, verbatim);
   const known = declared.length ? `declared axes are ${listInWords(listSome(declared), "and")}` : "no tensor declares named axes";
   accept("error", "bind.size-unknown-axis", `no tensor declares an axis ${quote(size.axis.text)}; ${known}${didYouMean(suggestion)}`, size.axis.range, suggestion && [suggestion]);
 }

@@ -7,7 +7,7 @@ import type { Claim, Name, NumberLiteral } from "../../dsl/ast";
 import { findConstructor } from "../../dsl/vocabulary";
 import { actsOn, type ActedTensor } from "../actions";
 import type { Accept, BindContext, Check } from "../context";
-import { constructorExample, didYouMean, formatName, insertFix, listSome, quote, replaceFix, startOfLine, suggestionFix } from "../fixes";
+import { constructorExample, didYouMean, formatName, insertFix, listSome, quote, replaceFix, startOfLine, suggestionFix, verbatim } from "../fixes";
 import { axisKindOf, groupOf } from "../meaning";
 import type { DeclaredTensor } from "../symbols";
 
@@ -59,7 +59,7 @@ function symmetriesAreDeclared(claim: Claim, accept: Accept, context: BindContex
       accept("error", "bind.unknown-symmetry", `${symmetry.text} is a kind of group, not a declared symmetry; declare one (\`${example}\`) and name it here`, symmetry.range);
       continue;
     }
-    const suggestion = suggestionFix(symmetry.range, symmetry.text, declared, (name) => name);
+    const suggestion = suggestionFix(symmetry.range, symmetry.text, declared, verbatim);
     const known = declared.length ? `declared symmetries are ${listInWords(listSome(declared), "and")}` : "declare one with `symmetry NAME = translate(AXES)`";
     accept("error", "bind.unknown-symmetry", `unknown symmetry ${quote(symmetry.text)}; ${known}${didYouMean(suggestion)}`, symmetry.range, suggestion && [suggestion]);
   }

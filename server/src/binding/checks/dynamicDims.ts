@@ -1,8 +1,13 @@
 /**
  * Dynamic dims of declared inputs that nothing sizes: the static checks do not need sizes, but
  * numeric checks must build inputs, so each such axis gets a warning with a fix that sizes it.
+ *
+ * The batch axis is the exception: an input's leading axis, dynamic in the model and moved by
+ * no symmetry. Numeric checks choose its size themselves (they stack the transformed copies
+ * of a sample along it), so it needs none, and the spec's own examples need no `size batch`.
  */
 import type { Fix } from "../../common/diagnostic";
+import type { AxisDeclaration } from "../../dsl/ast";
 import type { Dim } from "../../onnx/model";
 import type { Accept, BindContext } from "../context";
 import { insertFix } from "../fixes";
@@ -18,6 +23,7 @@ export function dynamicDimsHaveSizes(tensor: DeclaredTensor, accept: Accept, con
     const dim = tensor.dims?.[index];
     if (!dim || dim.kind === "static" || axis.size) return;
     const name = axis.name.text;
+    if (index === 0 && !symbols.actedAxisNames.has(name)) return;
     if (name === ANONYMOUS_AXIS) {
       const text = ` = ${DEFAULT_SIZE}`;
       accept(
@@ -29,7 +35,7 @@ export function dynamicDimsHaveSizes(tensor: DeclaredTensor, accept: Accept, con
       );
       return;
     }
-    if (symbols.sizeSettings.has(name)) return;
+    if (symbols.sizeSettings.has(name) || !isFirstUnsized(axis, context)) return;
     const size = suggestedSize(name, context);
     accept(
       "warning",
@@ -39,6 +45,15 @@ export function dynamicDimsHaveSizes(tensor: DeclaredTensor, accept: Accept, con
       [addSizeFix(context, `${name} = ${size}`)],
     );
   });
+}
+
+/** One warning per axis name: on its first dynamic, unsized occurrence in a declared input. */
+function isFirstUnsized(axis: AxisDeclaration, context: BindContext): boolean {
+  const first = context.symbols.occurrences(axis.name.text).find((occurrence) => {
+    const dim = occurrence.tensor.dims?.[occurrence.index];
+    return occurrence.tensor.declaration.direction === "input" && dim !== undefined && dim.kind !== "static" && !occurrence.axis.size;
+  });
+  return first?.axis === axis;
 }
 
 function dimInWords(dim: Dim): string {

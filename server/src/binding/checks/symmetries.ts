@@ -7,7 +7,7 @@ import type { Range } from "../../common/text";
 import type { SymmetryDeclaration } from "../../dsl/ast";
 import { CONSTRUCTORS, findConstructor, type ConstructorInfo } from "../../dsl/vocabulary";
 import type { Accept, BindContext, Check } from "../context";
-import { constructorExample, didYouMean, isIdentifier, listSome, plural, quote, replaceFix, suggestionFix } from "../fixes";
+import { constructorExample, didYouMean, isIdentifier, listSome, plural, quote, replaceFix, suggestionFix, verbatim } from "../fixes";
 import { isName, isNumberLiteral, isRotationConstructor, positionalNames, takesAxes, tensorArguments } from "../meaning";
 import { ANONYMOUS_AXIS } from "../symbols";
 
@@ -41,7 +41,7 @@ function constructorOf(declaration: SymmetryDeclaration): ConstructorInfo | unde
 function constructorIsKnown(declaration: SymmetryDeclaration, accept: Accept): void {
   const written = declaration.constructorName;
   if (!written || constructorOf(declaration)) return;
-  const suggestion = suggestionFix(written.range, written.text, CONSTRUCTORS.map((known) => known.name), (name) => name);
+  const suggestion = suggestionFix(written.range, written.text, CONSTRUCTORS.map((known) => known.name), verbatim);
   const choices = suggestion ? didYouMean(suggestion) : `; the groups are ${listInWords(CONSTRUCTORS.map((known) => known.name))}`;
   accept("error", "bind.unknown-group", `unknown group ${quote(written.text)}${choices}`, written.range, suggestion && [suggestion]);
 }
@@ -92,7 +92,7 @@ function axesAreDeclared(declaration: SymmetryDeclaration, accept: Accept, conte
       accept("error", "bind.unknown-axis", "`_` marks an axis that no group acts on; give the axis a name in its tensor to act on it", name.range);
       continue;
     }
-    const suggestion = suggestionFix(name.range, name.text, declared, (axis) => axis);
+    const suggestion = suggestionFix(name.range, name.text, declared, verbatim);
     const known = declared.length ? `declared axes are ${listInWords(listSome(declared), "and")}` : "declare the tensors' axes with `input NAME [AXES]`";
     accept("error", "bind.unknown-axis", `no tensor declares an axis ${quote(name.text)}; ${known}${didYouMean(suggestion)}`, name.range, suggestion && [suggestion]);
   }
@@ -134,7 +134,7 @@ function reportUnknownOption(info: ConstructorInfo, written: string, range: Rang
     return;
   }
   const names = info.options.map((option) => option.name);
-  const suggestion = suggestionFix(range, written, names, (name) => name);
+  const suggestion = suggestionFix(range, written, names, verbatim);
   accept("error", "bind.unknown-option", `${info.name} has no option ${quote(written)}; its options are ${listInWords(names, "and")}${didYouMean(suggestion)}`, range, suggestion && [suggestion]);
 }
 
