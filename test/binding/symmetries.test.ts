@@ -16,6 +16,7 @@ test("an unknown constructor: the nearest suggested, with a fix", async () => {
   const unknown = only(bound, "bind.unknown-group");
   assert.equal(unknown.message, "unknown group `translat`; did you mean `translate`?");
   assert.equal(textAt(bound.text, unknown.range), "translat");
+  assert.deepEqual(codes(bound), ["bind.unknown-group"], "its arguments are not judged as tensors");
   assertClean(await rebindWithFix(bound, unknown, { "net.onnx": cnn }));
   assert.equal(bound.bound.symmetries.size, 0, "an unknown group is left out");
 });

@@ -129,6 +129,11 @@ test("keywords show one line on their meaning", async () => {
   assert.deepEqual(hoverOn(analysis, "under"), { word: "under", markdown: "**under**: The symmetries a claim is checked under, each separately." });
   assert.equal(hoverOn(analysis, "within")?.word, "within");
   assert.equal(hoverOn(analysis, "check")?.markdown.startsWith("**check**: Settings of the numeric checks"), true);
+  const withFile = await analyze('input image [batch, channel, y, x]\ncheck { input image from "digits.npy" }\n');
+  assert.deepEqual(hoverOn(withFile, "from"), {
+    word: "from",
+    markdown: "**from**: Draws the input's samples from a NumPy `.npy` file (relative to the spec) whose first axis indexes samples, cycling through its rows.",
+  });
 });
 
 test("a keyword's spelling in a comment or a name is not the keyword", async () => {

@@ -176,6 +176,8 @@ export function numberValue(token: IToken): number {
 export class SourcePositions {
   /** The offset at which each line starts. */
   private readonly lineStarts: number[] = [0];
+  /** The line of the last lookup: the tree is built in source order, so the next one is usually on it. */
+  private lastLine = 0;
 
   constructor(text: string) {
     for (let offset = 0; offset < text.length; offset++) {
@@ -186,6 +188,17 @@ export class SourcePositions {
   }
 
   at(offset: number): Position {
+    const line = this.onLastLine(offset) ? this.lastLine : this.lineOf(offset);
+    this.lastLine = line;
+    return { line, character: offset - this.lineStarts[line] };
+  }
+
+  private onLastLine(offset: number): boolean {
+    const next = this.lineStarts[this.lastLine + 1];
+    return this.lineStarts[this.lastLine] <= offset && (next === undefined || offset < next);
+  }
+
+  private lineOf(offset: number): number {
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -193,7 +206,7 @@ export class SourcePositions {
       if (this.lineStarts[middle] <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low, character: offset - this.lineStarts[low] };
+    return low;
   }
 
   /** `end` is exclusive. */

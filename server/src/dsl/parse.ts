@@ -195,7 +195,7 @@ function diagnose(
 ): SpecDiagnostic {
   const found = error.token;
   if (isUnknownStatement(error)) return unknownStatement(found, error.message, positions);
-  const keyword = parsed.misspellings.get(error);
+  const keyword = parsed.misspellings.get(found);
   if (keyword !== undefined) {
     return {
       range: positions.ofToken(found),
@@ -208,7 +208,7 @@ function diagnose(
   // The found token was parsed later on (or is the end): what the parser expected is missing before it.
   if (tokenMatcher(found, EOF) || written.has(found)) {
     const at = positions.at(previous ? previous.startOffset + previous.image.length : found.startOffset);
-    const inserted = parsed.insertions.get(error);
+    const inserted = parsed.insertions.get(found);
     const diagnostic: SpecDiagnostic = {
       range: { start: at, end: at },
       severity: "error",

@@ -4,9 +4,10 @@
  *
  * Keywords are contextual (see lexer.ts), which makes recovery delicate: after a mistake, the
  * parser must re-sync at the next statement, yet `output` may be an axis name. The rule used
- * throughout: a statement keyword is read as a name unless it is followed by what starts its
- * statement (`output logits`, `model "x"`, `check {`) and not by what may follow that name.
- * Valid text never meets that case, so it only decides how incomplete text recovers.
+ * throughout: a keyword is read as a name unless it is followed by what it introduces
+ * (`output logits`, `model "x"`, `check {`, `under shift`, `within 1e-3`) and not by what may
+ * follow that name. Valid text never meets that case, so it only decides how incomplete
+ * text recovers.
  */
 import {
   CstParser,
@@ -18,10 +19,11 @@ import {
   type IParserErrorMessageProvider,
   type IRecognitionException,
   type IToken,
+  type ITokenGrammarPath,
   type TokenType,
 } from "chevrotain";
 import { listInWords, nearest } from "../common/suggest";
-import { AXIS_KINDS, DISTRIBUTIONS, STATEMENT_KEYWORDS } from "./vocabulary";
+import { AXIS_KINDS, CONSTRUCTORS, DISTRIBUTIONS, STATEMENT_KEYWORDS } from "./vocabulary";
 import {
   ALL_TOKENS,
   Check,
@@ -55,7 +57,7 @@ import {
 } from "./lexer";
 
 /** What a name stands for where the grammar reads one: for messages, and for what may follow it. */
-export type NameRole =
+type NameRole =
   | "tensor"
   | "axis"
   | "axisKind"
@@ -84,7 +86,7 @@ const NAME_ROLES: Record<NameRole, NameRoleInfo> = {
     follow: [Comma, RBracket, Equals],
   },
   symmetry: { description: "a name for the symmetry", follow: [Equals] },
-  constructor: { description: "a group constructor (translate, flip, rotate90, permute, SO, ...)", follow: [LParen] },
+  constructor: { description: `a group constructor (${listInWords(CONSTRUCTORS.map((c) => c.name))})`, follow: [LParen] },
   argument: { description: "an argument", follow: [Comma, RParen, Equals] },
   optionValue: { description: "the option's value", follow: [Comma, RParen] },
   output: { description: "an output name", follow: [Comma, Under] },
@@ -105,7 +107,7 @@ const VALUE_TOKENS: readonly TokenType[] = [NumberLiteral, QuotedString, Name];
  * (which chevrotain skips while it records the grammar) and read by the message provider.
  */
 class ParseState {
-  /** The tensor, symmetry or axis that the statement or setting being read is about. */
+  /** The tensor or symmetry that the statement or setting being read is about (the axis of `size`). */
   subject: string | undefined;
   /** The axis being declared. */
   axis: string | undefined;
@@ -113,10 +115,10 @@ class ParseState {
   callee: string | undefined;
   /** What the name being read stands for. */
   nameRole: NameRole | undefined;
-  /** Errors recovered by assuming a missing token: the token's text, for a quick fix. */
-  insertions = new Map<IRecognitionException, string>();
-  /** Errors recovered by reading a misspelt keyword as that keyword: the keyword. */
-  misspellings = new Map<IRecognitionException, string>();
+  /** Where recovery assumed a missing token, by the token found instead: the missing token's text, for a quick fix. */
+  insertions = new Map<IToken, string>();
+  /** Misspelt keywords read as the keyword (`undr` for `under`): the keyword. */
+  misspellings = new Map<IToken, string>();
 
   reset(): void {
     this.startStatement();
@@ -130,15 +132,6 @@ class ParseState {
     this.callee = undefined;
     this.nameRole = undefined;
   }
-}
-
-/** The text of a token type as written (`']'`, `'under'`), or what it stands for. */
-function describeTokenType(tokenType: TokenType): string {
-  if (tokenType === EOF) return "the end of the file";
-  if (tokenType === NumberLiteral) return "a number";
-  if (tokenType === QuotedString) return "a string in double quotes";
-  if (tokenType === Name) return "a name";
-  return `'${tokenText(tokenType)}'`;
 }
 
 /** The fixed text of a keyword or punctuation token. */
@@ -211,7 +204,7 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
       case NumberLiteral:
         return numberExpectation(ruleName, previous);
       default:
-        return describeTokenType(expected);
+        return `'${tokenText(expected)}'`;
     }
   }
 
@@ -568,25 +561,49 @@ class SpecParser extends CstParser {
    * the keyword, it is read as that keyword instead (not while it is still being typed).
    */
   protected override getTokenToInsert(tokenType: TokenType): IToken {
-    const error = this.errors[this.errors.length - 1];
     const next = this.LA(1);
     const text = tokenText(tokenType);
     const nameFollows = tokenMatcher(this.LA(2), Name) || tokenMatcher(this.LA(2), QuotedString);
     if (tokenMatcher(next, Identifier) && /^[a-z]+$/.test(text) && nearest(next.image, [text]) && nameFollows) {
-      this.state.misspellings.set(error, text);
+      this.state.misspellings.set(next, text);
       this.SKIP_TOKEN();
       return next;
     }
-    this.state.insertions.set(error, text);
+    this.state.insertions.set(next, text);
     return super.getTokenToInsert(tokenType);
+  }
+
+  /**
+   * Chevrotain recomputes the tokens that may follow a grammar position each time it recovers
+   * there; they depend on the position only, and a file with thousands of mistakes would
+   * recompute them thousands of times.
+   */
+  private readonly followsByPath = new Map<string, TokenType[]>();
+
+  protected override getNextPossibleTokenTypes(path: ITokenGrammarPath): TokenType[] {
+    const key = `${path.ruleStack.join("/")}|${path.occurrenceStack.join("/")}|${path.lastTok.name}|${path.lastTokOccurrence}`;
+    let follows = this.followsByPath.get(key);
+    if (!follows) {
+      follows = super.getNextPossibleTokenTypes(path);
+      this.followsByPath.set(key, follows);
+    }
+    return follows;
   }
 
   /** Parses a token vector; the parser instance is reused, so this resets its state first. */
   parseTokens(tokens: IToken[]): ParsedTokens {
     this.state.reset();
     this.input = tokens;
-    const cst = this.spec();
-    return { cst, errors: this.errors, insertions: this.state.insertions, misspellings: this.state.misspellings };
+    // Chevrotain makes an Error per syntax error; their stack traces are never read, and
+    // capturing them is most of what a mistake costs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      const cst = this.spec();
+      return { cst, errors: this.errors, insertions: this.state.insertions, misspellings: this.state.misspellings };
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }
 
@@ -594,10 +611,10 @@ export interface ParsedTokens {
   /** The concrete syntax tree: partial where errors were recovered from. */
   cst: CstNode;
   errors: IRecognitionException[];
-  /** Errors recovered by assuming a missing keyword or punctuation token, with its text. */
-  insertions: ReadonlyMap<IRecognitionException, string>;
-  /** Errors recovered by reading a misspelt keyword as the keyword, with the keyword. */
-  misspellings: ReadonlyMap<IRecognitionException, string>;
+  /** Where recovery assumed a missing keyword or punctuation token, by the token found instead: its text. */
+  insertions: ReadonlyMap<IToken, string>;
+  /** Misspelt keywords read as the keyword, with the keyword. */
+  misspellings: ReadonlyMap<IToken, string>;
 }
 
 const specParser = new SpecParser(new ParseState());

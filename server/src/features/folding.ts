@@ -6,12 +6,13 @@ import { FoldingRangeKind, type FoldingRange } from "vscode-languageserver-types
 import type { Range } from "../common/text";
 import type { Statement } from "../dsl/ast";
 import type { SpecAnalysis } from "../service/analysis";
+import { linesOf } from "./sourceText";
 
 /** Shorter runs of statements are not worth a fold marker. */
 const MIN_STATEMENT_RUN = 3;
 
 export function foldingRanges(analysis: SpecAnalysis): FoldingRange[] {
-  const lines = analysis.text.split(/\r?\n/);
+  const lines = linesOf(analysis.text);
   return [
     ...checkBlockFolds(analysis.spec.statements, lines),
     ...commentFolds(analysis.spec.comments, lines),

@@ -13,7 +13,7 @@ const extensionId = "symcheck.symcheck";
 const defaultTimeoutMs = 20_000;
 
 /** The fresh copy of `examples/` that the launcher opened as the workspace folder. */
-export function workspaceRoot(): string {
+function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, "the launcher must open the fixture folder as the workspace");
   return folder.uri.fsPath;
@@ -50,6 +50,8 @@ export function exampleText(name: string): string {
  */
 export async function openSpec(uri: vscode.Uri): Promise<{ document: vscode.TextDocument; diagnostics: vscode.Diagnostic[] }> {
   const firstReport = nextDiagnostics(uri, "the first diagnostics report after opening");
+  // Awaited below; this keeps a timeout from being an unhandled rejection if opening fails first.
+  firstReport.catch(() => undefined);
   const document = await vscode.workspace.openTextDocument(uri);
   assert.equal(document.languageId, "symmetry", `${path.basename(uri.fsPath)} should open as a symmetry spec`);
   await vscode.window.showTextDocument(document);
@@ -57,7 +59,7 @@ export async function openSpec(uri: vscode.Uri): Promise<{ document: vscode.Text
 }
 
 /** Resolves with the next diagnostics VS Code reports for `uri`. */
-export function nextDiagnostics(uri: vscode.Uri, what: string, timeoutMs = defaultTimeoutMs): Promise<vscode.Diagnostic[]> {
+function nextDiagnostics(uri: vscode.Uri, what: string, timeoutMs = defaultTimeoutMs): Promise<vscode.Diagnostic[]> {
   return waitForDiagnostics(uri, () => true, what, timeoutMs, false);
 }
 

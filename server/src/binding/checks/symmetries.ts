@@ -183,7 +183,8 @@ function rotatedAxesHaveTwoOrThreeComponents(declaration: SymmetryDeclaration, a
 
 function listedTensorsExist(declaration: SymmetryDeclaration, accept: Accept, context: BindContext): void {
   const symbols = context.symbols;
-  if (takesAxes(declaration) || !symbols.model) return;
+  // An unknown constructor's arguments are neither axes nor tensors: its own error says enough.
+  if (constructorOf(declaration)?.argumentKind !== "tensor" || !symbols.model) return;
   const known = [...symbols.tensorsByName.keys(), ...symbols.modelValues("input").map((value) => value.name), ...symbols.modelValues("output").map((value) => value.name)];
   for (const { name, range } of tensorArguments(declaration)) {
     if (known.includes(name)) continue;
