@@ -27,6 +27,10 @@ import {
   type StrayCharacters,
 } from "./lexer";
 import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
+
+function isStatementKeyword(token: IToken): boolean {
+  return STATEMENT_KEYWORD_TOKENS.includes(token.tokenType);
+}
 import { toAst } from "./toAst";
 import { CHECK_SETTINGS, STATEMENT_KEYWORDS } from "./vocabulary";
 
@@ -61,7 +65,7 @@ export function parseSpec(text: string): ParseResult {
     const spec = toAst(parsed.cst, lexed.comments, positions);
     const diagnostics = [
       ...lexicalDiagnostics(lexed, positions),
-      ...misspelt.map((token) => unknownStatement(token, unknownStatementMessage(token), positions)),
+      ...misspelt.map((token) => misspeltStatementKeyword(token, positions)),
       ...grammarDiagnostics(parsed, lexed, new Set(misspelt), positions),
     ];
     diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
@@ -221,6 +225,18 @@ function diagnose(
   return { range: positions.ofToken(found), severity: "error", code: SyntaxCode.unexpectedToken, message: error.message };
 }
 
+/** A word read as the statement keyword it is close to (see readMisspeltKeywords). */
+function misspeltStatementKeyword(token: IToken, positions: SourcePositions): SpecDiagnostic {
+  const keyword = String(token.tokenType.PATTERN);
+  return {
+    range: positions.ofToken(token),
+    severity: "error",
+    code: SyntaxCode.unknownStatement,
+    message: `${unknownStatementMessage(token)}; did you mean '${keyword}'?`,
+    fixes: [replaceWith(token, keyword, positions)],
+  };
+}
+
 /** Errors of the top-level rule: the text there does not start a statement. */
 function isUnknownStatement(error: IRecognitionException): boolean {
   return error.name === "NotAllInputParsedException" || error.context.ruleStack.length === 1;
@@ -234,7 +250,7 @@ function unknownStatement(found: IToken, message: string, positions: SourcePosit
     message,
   };
   if (!tokenMatcher(found, Name)) return diagnostic;
-  if (CHECK_SETTINGS.some((setting) => setting.name === found.image)) {
+  if (CHECK_SETTINGS.some((setting) => setting.name === found.image) && !isStatementKeyword(found)) {
     diagnostic.message += ` ('${found.image}' is a check setting: it goes inside 'check { ... }')`;
     return diagnostic;
   }
