@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   const suiteEntry = await buildExtensionAndSuite();
   let vscodeExecutablePath: string;
   try {
-    vscodeExecutablePath = await downloadAndUnzipVSCode(vscodeVersion);
+    vscodeExecutablePath = await downloadAndUnzipVSCode({ version: vscodeVersion, cachePath: path.join(repoRoot, ".test-state", "vscode-download") });
   } catch (error) {
     console.error(
       `Could not download VS Code ${vscodeVersion} (${error instanceof Error ? error.message : error}).\n` +

@@ -87,6 +87,10 @@ export const Tilde = createToken({ name: "Tilde", pattern: "~", label: "'~'" });
 /** Tokens that start a statement (when the grammar reads them as keywords). */
 export const STATEMENT_KEYWORD_TOKENS: readonly TokenType[] = [Model, Input, Output, Symmetry, Invariant, Equivariant, Check];
 
+export function isStatementKeyword(token: IToken): boolean {
+  return STATEMENT_KEYWORD_TOKENS.includes(token.tokenType);
+}
+
 /** Every token type, in the order the lexer tries them: keywords before identifiers, closed strings before open ones. */
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,

@@ -12,6 +12,7 @@ import type { SpecFile } from "./ast";
 import {
   Identifier,
   IncompleteNumber,
+  isStatementKeyword,
   LBrace,
   lex,
   Name,
@@ -27,10 +28,6 @@ import {
   type StrayCharacters,
 } from "./lexer";
 import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
-
-function isStatementKeyword(token: IToken): boolean {
-  return STATEMENT_KEYWORD_TOKENS.includes(token.tokenType);
-}
 import { toAst } from "./toAst";
 import { CHECK_SETTINGS, STATEMENT_KEYWORDS } from "./vocabulary";
 

@@ -35,6 +35,7 @@ import {
   Identifier,
   Input,
   Invariant,
+  isStatementKeyword,
   LBrace,
   LBracket,
   LParen,
@@ -96,6 +97,10 @@ const NAME_ROLES: Record<NameRole, NameRoleInfo> = {
   distribution: { description: `a distribution (${listInWords(DISTRIBUTIONS.map((d) => d.name))})`, follow: [LParen] },
 };
 
+function isNameRole(text: string | undefined): text is NameRole {
+  return text !== undefined && Object.hasOwn(NAME_ROLES, text);
+}
+
 /** Tokens that introduce a name: a statement keyword right after one of them is that name. */
 const NAME_INTRODUCERS: readonly TokenType[] = [Comma, LBracket, LParen, Colon, Equals, Tilde, Under];
 
@@ -113,8 +118,6 @@ class ParseState {
   axis: string | undefined;
   /** The constructor or distribution whose arguments are being read. */
   callee: string | undefined;
-  /** What the name being read stands for. */
-  nameRole: NameRole | undefined;
   /** Where recovery assumed a missing token, by the token found instead: the missing token's text, for a quick fix. */
   insertions = new Map<IToken, string>();
   /** Misspelt keywords read as the keyword (`undr` for `under`): the keyword. */
@@ -130,7 +133,6 @@ class ParseState {
     this.subject = undefined;
     this.axis = undefined;
     this.callee = undefined;
-    this.nameRole = undefined;
   }
 }
 
@@ -144,10 +146,6 @@ function describeToken(token: IToken): string {
   if (tokenMatcher(token, EOF)) return "the end of the file";
   const shown = token.image.length > 30 ? `${token.image.slice(0, 27)}...` : token.image;
   return tokenMatcher(token, QuotedString) ? shown : `'${shown}'`;
-}
-
-function isStatementKeyword(token: IToken): boolean {
-  return STATEMENT_KEYWORD_TOKENS.includes(token.tokenType);
 }
 
 function isRealToken(token: IToken): boolean {
@@ -227,11 +225,10 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
         ? unknownStatementMessage(actual)
         : `expected ${expectation(ruleName, expected, actual, previous)}, found ${describeToken(actual)}`,
     buildNotAllInputParsedMessage: ({ firstRedundant }) => unknownStatementMessage(firstRedundant),
-    buildNoViableAltMessage: ({ actual, previous, ruleName }) => {
+    buildNoViableAltMessage: ({ actual, previous, ruleName, customUserDescription }) => {
       const found = describeToken(actual[0]);
+      if (isNameRole(customUserDescription)) return `expected ${NAME_ROLES[customUserDescription].description}${after(previous)}, found ${found}`;
       switch (ruleName) {
-        case "name":
-          return `expected ${state.nameRole ? NAME_ROLES[state.nameRole].description : "a name"}${after(previous)}, found ${found}`;
         case "argument":
           return previous.image === "="
             ? `expected the option's value after '=', found ${found}`
@@ -248,9 +245,8 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
 }
 
 /** The text of a name's token, for messages (`undefined` while chevrotain records the grammar). */
-function nameText(node: CstNode | undefined): string | undefined {
-  const token = (node?.children.Name?.[0] ?? node?.children.QuotedString?.[0]) as IToken | undefined;
-  if (!token || !isRealToken(token)) return undefined;
+function nameText(token: IToken): string | undefined {
+  if (!isRealToken(token)) return undefined;
   return tokenMatcher(token, QuotedString) ? stringValue(token) : token.image;
 }
 
@@ -291,7 +287,7 @@ class SpecParser extends CstParser {
       { ALT: () => this.CONSUME(Input, { LABEL: "direction" }) },
       { ALT: () => this.CONSUME(Output, { LABEL: "direction" }) },
     ]);
-    const tensor = this.SUBRULE(this.name, { ARGS: ["tensor"] });
+    const tensor = this.consumeName(10, "tensor", "name");
     this.ACTION(() => (this.state.subject = nameText(tensor)));
     this.CONSUME(LBracket);
     this.OPTION({
@@ -309,7 +305,7 @@ class SpecParser extends CstParser {
 
   /** `NAME`, `NAME = N`, `NAME: KIND`, `NAME = N: KIND`, `NAME: KIND = N` */
   readonly axis = this.RULE("axis", () => {
-    const axis = this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
+    const axis = this.consumeName(10, "axis", "axisName");
     this.ACTION(() => (this.state.axis = nameText(axis)));
     this.OPTION(() => {
       this.OR([
@@ -319,14 +315,14 @@ class SpecParser extends CstParser {
             this.CONSUME(NumberLiteral, { LABEL: "size" });
             this.OPTION2(() => {
               this.CONSUME(Colon);
-              this.SUBRULE2(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
+              this.consumeName(11, "axisKind", "kind");
             });
           },
         },
         {
           ALT: () => {
             this.CONSUME2(Colon);
-            this.SUBRULE3(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
+            this.consumeName(12, "axisKind", "kind");
             this.OPTION3(() => {
               this.CONSUME2(Equals);
               this.CONSUME2(NumberLiteral, { LABEL: "size" });
@@ -340,10 +336,10 @@ class SpecParser extends CstParser {
   /** `symmetry NAME = CONSTRUCTOR(ARGS)` */
   readonly symmetryDeclaration = this.RULE("symmetryDeclaration", () => {
     this.CONSUME(Symmetry);
-    const symmetry = this.SUBRULE(this.name, { ARGS: ["symmetry"], LABEL: "symmetryName" });
+    const symmetry = this.consumeName(10, "symmetry", "symmetryName");
     this.ACTION(() => (this.state.subject = nameText(symmetry)));
     this.CONSUME(Equals);
-    const constructorName = this.SUBRULE2(this.name, { ARGS: ["constructor"], LABEL: "constructorName" });
+    const constructorName = this.consumeName(11, "constructor", "constructorName");
     this.ACTION(() => (this.state.callee = nameText(constructorName)));
     this.CONSUME(LParen);
     this.OPTION({
@@ -364,12 +360,12 @@ class SpecParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.SUBRULE(this.name, { ARGS: ["argument"], LABEL: "head" });
+          this.consumeName(10, "argument", "head");
           this.OPTION(() => {
             this.CONSUME(Equals);
             this.OR2([
               { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "number" }) },
-              { ALT: () => this.SUBRULE2(this.name, { ARGS: ["optionValue"], LABEL: "optionValue" }) },
+              { ALT: () => this.consumeName(11, "optionValue", "optionValue") },
             ]);
           });
         },
@@ -384,16 +380,16 @@ class SpecParser extends CstParser {
       { ALT: () => this.CONSUME(Invariant, { LABEL: "claimKind" }) },
       { ALT: () => this.CONSUME(Equivariant, { LABEL: "claimKind" }) },
     ]);
-    this.SUBRULE(this.name, { ARGS: ["output"], LABEL: "output" });
+    this.consumeName(10, "output", "output");
     this.MANY(() => {
       this.CONSUME(Comma);
-      this.SUBRULE2(this.name, { ARGS: ["output"], LABEL: "output" });
+      this.consumeName(11, "output", "output");
     });
     this.CONSUME(Under);
-    this.SUBRULE3(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+    this.consumeName(12, "claimSymmetry", "symmetry");
     this.MANY2(() => {
       this.CONSUME2(Comma);
-      this.SUBRULE4(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+      this.consumeName(13, "claimSymmetry", "symmetry");
     });
     this.OPTION(() => {
       this.CONSUME(Within);
@@ -435,7 +431,7 @@ class SpecParser extends CstParser {
   });
 
   readonly sizeAssignment = this.RULE("sizeAssignment", () => {
-    const axis = this.SUBRULE(this.name, { ARGS: ["sizeAxis"], LABEL: "axis" });
+    const axis = this.consumeName(10, "sizeAxis", "axis");
     this.ACTION(() => (this.state.subject = nameText(axis)));
     this.CONSUME(Equals);
     this.CONSUME(NumberLiteral, { LABEL: "value" });
@@ -444,13 +440,13 @@ class SpecParser extends CstParser {
   /** `input NAME ~ DIST(ARGS)`, `input NAME = VALUE`, `input NAME from "FILE"` */
   readonly inputSetting = this.RULE("inputSetting", () => {
     this.CONSUME(Input, { LABEL: "keyword" });
-    const tensor = this.SUBRULE(this.name, { ARGS: ["inputTensor"], LABEL: "tensor" });
+    const tensor = this.consumeName(10, "inputTensor", "tensor");
     this.ACTION(() => (this.state.subject = nameText(tensor)));
     this.OR([
       {
         ALT: () => {
           this.CONSUME(Tilde);
-          const distribution = this.SUBRULE2(this.name, { ARGS: ["distribution"], LABEL: "distribution" });
+          const distribution = this.consumeName(11, "distribution", "distribution");
           this.ACTION(() => (this.state.callee = nameText(distribution)));
           this.CONSUME(LParen);
           this.OPTION(() => {
@@ -490,16 +486,21 @@ class SpecParser extends CstParser {
   });
 
   /**
-   * An identifier, a keyword used as a name, or a quoted name. Every SUBRULE passes the
-   * role; the parameter is optional only because chevrotain 11 types rules as `() => void`.
+   * A name: an identifier, a keyword used as a name, or a quoted name. Names are half the
+   * tokens, so they are read in place rather than as a rule of their own (a CST node each
+   * made parsing slower by a tenth). `index` tells apart the names of one rule for
+   * chevrotain; numbered from 10, it never meets the numbered DSL calls (OR2, CONSUME3...).
+   * The role reaches the message provider as the alternation's description.
    */
-  readonly name = this.RULE("name", (role?: NameRole) => {
-    this.ACTION(() => (this.state.nameRole = role));
-    this.OR([
-      { GATE: () => role === undefined || this.mayReadAsName(role), ALT: () => this.CONSUME(Name) },
-      { ALT: () => this.CONSUME(QuotedString) },
-    ]);
-  });
+  private consumeName(index: number, role: NameRole, label: string): IToken {
+    return this.or(index, {
+      DEF: [
+        { GATE: () => this.mayReadAsName(role), ALT: () => this.consume(index, Name, { LABEL: label }) },
+        { ALT: () => this.consume(index, QuotedString, { LABEL: label }) },
+      ],
+      ERR_MSG: role,
+    });
+  }
 
   /** The next tokens read as the start of a statement: `output logits`, `model "x"`, `check {`. */
   private startsStatement(): boolean {

@@ -33,6 +33,7 @@ type Tokens = IToken[] | undefined;
 type Nodes = CstNode[] | undefined;
 
 // The children of each rule's CST node, by the labels the grammar gives them (parser.ts).
+// Names are tokens (an identifier, a keyword or a quoted string) under their label.
 interface SpecChildren {
   statement?: CstNode[];
 }
@@ -49,34 +50,34 @@ interface ModelStatementChildren {
 }
 interface TensorDeclarationChildren {
   direction: IToken[];
-  name?: CstNode[];
+  name?: IToken[];
   LBracket?: IToken[];
   axis?: CstNode[];
   RBracket?: IToken[];
 }
 interface AxisChildren {
-  axisName?: CstNode[];
+  axisName?: IToken[];
   size?: IToken[];
-  kind?: CstNode[];
+  kind?: IToken[];
 }
 interface SymmetryDeclarationChildren {
   Symmetry: IToken[];
-  symmetryName?: CstNode[];
-  constructorName?: CstNode[];
+  symmetryName?: IToken[];
+  constructorName?: IToken[];
   LParen?: IToken[];
   argument?: CstNode[];
   RParen?: IToken[];
 }
 interface ArgumentChildren {
-  head?: CstNode[];
+  head?: IToken[];
   Equals?: IToken[];
   number?: IToken[];
-  optionValue?: CstNode[];
+  optionValue?: IToken[];
 }
 interface ClaimChildren {
   claimKind: IToken[];
-  output?: CstNode[];
-  symmetry?: CstNode[];
+  output?: IToken[];
+  symmetry?: IToken[];
   tolerance?: IToken[];
 }
 interface CheckBlockChildren {
@@ -100,14 +101,14 @@ interface SizeSettingChildren {
   sizeAssignment?: CstNode[];
 }
 interface SizeAssignmentChildren {
-  axis?: CstNode[];
+  axis?: IToken[];
   value?: IToken[];
 }
 interface InputSettingChildren {
   keyword: IToken[];
-  tensor?: CstNode[];
+  tensor?: IToken[];
   Tilde?: IToken[];
-  distribution?: CstNode[];
+  distribution?: IToken[];
   argument?: IToken[];
   Equals?: IToken[];
   value?: IToken[];
@@ -117,10 +118,6 @@ interface InputSettingChildren {
 interface UnknownSettingChildren {
   keyword: IToken[];
   value?: IToken[];
-}
-interface NameChildren {
-  Name?: IToken[];
-  QuotedString?: IToken[];
 }
 
 /** The first token that the user wrote (recovery may have inserted virtual ones). */
@@ -151,12 +148,20 @@ class AstBuilder extends BaseCstVisitor {
     return (nodes ?? []).map((node) => this.build<T>(node)).filter(isDefined);
   }
 
-  private nameOf(nodes: Nodes): Name | undefined {
-    return this.build<Name>(nodes?.[0]);
+  private nameOf(tokens: Tokens): Name | undefined {
+    const token = written(tokens);
+    return token && this.name(token);
   }
 
-  private keywordName(token: IToken): Name {
-    return { text: token.image, range: this.positions.ofToken(token), quoted: false };
+  private name(token: IToken): Name {
+    const range = this.positions.ofToken(token);
+    return tokenMatcher(token, QuotedString)
+      ? { text: stringValue(token), range, quoted: true }
+      : { text: token.image, range, quoted: false };
+  }
+
+  private names(tokens: Tokens): Name[] {
+    return (tokens ?? []).filter((token) => !token.isInsertedInRecovery).map((token) => this.name(token));
   }
 
   private numberLiteral(token: IToken | undefined): NumberLiteral | undefined {
@@ -266,8 +271,8 @@ class AstBuilder extends BaseCstVisitor {
       claimKind: tokenMatcher(keyword, Invariant) ? "invariant" : "equivariant",
       keyword: this.positions.ofToken(keyword),
       range: this.positions.ofLocation(location),
-      outputs: this.buildAll<Name>(children.output),
-      symmetries: this.buildAll<Name>(children.symmetry),
+      outputs: this.names(children.output),
+      symmetries: this.names(children.symmetry),
     };
     const tolerance = this.numberLiteral(written(children.tolerance));
     if (tolerance) claim.tolerance = tolerance;
@@ -295,7 +300,7 @@ class AstBuilder extends BaseCstVisitor {
   numberSetting(children: NumberSettingChildren, location: CstNodeLocation): NumberSetting {
     const setting: NumberSetting = {
       kind: "number",
-      name: this.keywordName(children.keyword[0]),
+      name: this.name(children.keyword[0]),
       range: this.positions.ofLocation(location),
     };
     const value = this.numberLiteral(written(children.value));
@@ -306,7 +311,7 @@ class AstBuilder extends BaseCstVisitor {
   sizeSetting(children: SizeSettingChildren, location: CstNodeLocation): SizeSetting {
     return {
       kind: "size",
-      name: this.keywordName(children.keyword[0]),
+      name: this.name(children.keyword[0]),
       sizes: this.buildAll<SizeAssignment>(children.sizeAssignment),
       range: this.positions.ofLocation(location),
     };
@@ -323,7 +328,7 @@ class AstBuilder extends BaseCstVisitor {
 
   inputSetting(children: InputSettingChildren, location: CstNodeLocation): InputSetting {
     const range = this.positions.ofLocation(location);
-    const setting: InputSetting = { kind: "input", name: this.keywordName(children.keyword[0]), range };
+    const setting: InputSetting = { kind: "input", name: this.name(children.keyword[0]), range };
     const tensor = this.nameOf(children.tensor);
     if (tensor) setting.tensor = tensor;
     const source = this.inputSource(children, range.end);
@@ -355,18 +360,12 @@ class AstBuilder extends BaseCstVisitor {
     );
     return {
       kind: "unknown",
-      name: this.keywordName(children.keyword[0]),
+      name: this.name(children.keyword[0]),
       values: values.filter(isDefined),
       range: this.positions.ofLocation(location),
     };
   }
 
-  name(children: NameChildren): Name | undefined {
-    const identifier = written(children.Name);
-    if (identifier) return { text: identifier.image, range: this.positions.ofToken(identifier), quoted: false };
-    const quoted = written(children.QuotedString);
-    return quoted && { text: stringValue(quoted), range: this.positions.ofToken(quoted), quoted: true };
-  }
 }
 
 /** The typed tree of a parsed spec; `comments` are the comment tokens the lexer set aside. */

@@ -1,0 +1,135 @@
+/**
+ * The abstract values of the static analysis. For one symmetry, every tensor of the graph gets a
+ * State that says how the group acts on it as a function of the model's inputs:
+ * t(g.x) = g.t(x), with g acting on t as its roles say (exactly, or only approximately with the
+ * reasons), or that the action is lost at a named node, or that an op was not understood.
+ *
+ * Soundness is the rule: a role is only ever attached to an axis when every op on the way is
+ * known to carry it. Anything in doubt becomes `unknown`.
+ */
+import type { Node } from "../../onnx/model";
+
+/** An exact fraction: how far a tensor axis moves per unit shift of the input's axis (1/2 after a stride of 2). */
+export interface Ratio {
+  num: number;
+  den: number;
+}
+
+export const ONE: Ratio = { num: 1, den: 1 };
+
+export function ratio(num: number, den: number): Ratio {
+  const divisor = gcd(Math.abs(num), Math.abs(den));
+  return { num: num / divisor, den: den / divisor };
+}
+
+export function timesRatio(a: Ratio, b: Ratio): Ratio {
+  return ratio(a.num * b.num, a.den * b.den);
+}
+
+export function sameRatio(a: Ratio, b: Ratio): boolean {
+  return a.num === b.num && a.den === b.den;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * How the group moves one axis of a tensor.
+ * - `grid`: the axis is the group axis `groupAxis` of a spatial or set group (translate, flip,
+ *   rotate90, dihedral, permute), sampled at `scale` cells per cell of the input. A `halo` is
+ *   circular padding (mode wrap) still on the axis: `before` and `after` extra cells.
+ * - `permutation`: a finite group's generators each permute the axis' entries (the regular
+ *   representation of a group convolution's orientation axis, or a channel axis whose kernels
+ *   are rotated copies of each other): (g.t)[i] = t[perms[g][i]] (then the spatial part).
+ * - `geometric`: the 2- or 3-component axis `groupAxis` of a rotation group, rotated as a
+ *   vector, a pseudovector, or a point (rotated and translated).
+ */
+export type AxisRole =
+  | { kind: "grid"; groupAxis: string; scale: Ratio; halo?: { before: number; after: number } }
+  | { kind: "permutation"; perms: readonly (readonly number[])[] }
+  | { kind: "geometric"; groupAxis: string; as: "vector" | "pseudovector" | "point" };
+
+/** A known effect that makes a symmetry hold only approximately, at a node. */
+export interface Effect {
+  node: string;
+  reason: string;
+}
+
+/** Why an action was lost or not understood: the node, its op, and the reason in words. */
+export interface Cause {
+  node: string;
+  opType: string;
+  reason: string;
+}
+
+/**
+ * - `acted`: t(g.x) = g.t(x) where g moves the axes with a role (one entry per axis, `undefined`
+ *   where g does not move it) and multiplies the values by chi(g)^exponent (value groups: the
+ *   sign for `negate`, s^exponent for `scale`; 0 elsewhere). A tensor with no role and exponent 0
+ *   is invariant; its rank may then be unknown (`roles` empty). `approx` lists the effects that
+ *   make the equation hold only approximately.
+ * - `lost`: a node provably breaks the action (the claim downstream is violated).
+ * - `unknown`: an op on the way is not understood; the numeric check can decide.
+ */
+export type State =
+  | { kind: "acted"; roles: readonly (AxisRole | undefined)[]; exponent: number; approx: readonly Effect[] }
+  | { kind: "lost"; cause: Cause }
+  | { kind: "unknown"; cause: Cause };
+
+export type ActedState = Extract<State, { kind: "acted" }>;
+
+export const INVARIANT: State = { kind: "acted", roles: [], exponent: 0, approx: [] };
+
+export function isInvariant(state: State): boolean {
+  return state.kind === "acted" && state.exponent === 0 && state.roles.every((role) => role === undefined);
+}
+
+export function acted(roles: readonly (AxisRole | undefined)[], exponent = 0, approx: readonly Effect[] = []): State {
+  return { kind: "acted", roles, exponent, approx };
+}
+
+export function lost(node: Node, reason: string): State {
+  return { kind: "lost", cause: { node: node.name, opType: node.opType, reason } };
+}
+
+export function unknown(node: Node, reason: string): State {
+  return { kind: "unknown", cause: { node: node.name, opType: node.opType, reason } };
+}
+
+/** The same state with one more approximation effect (no change to lost or unknown states). */
+export function withEffect(state: State, effect: Effect): State {
+  if (state.kind !== "acted" || state.approx.some((e) => e.node === effect.node && e.reason === effect.reason)) return state;
+  return { ...state, approx: [...state.approx, effect] };
+}
+
+export function sameRole(a: AxisRole | undefined, b: AxisRole | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.kind === "grid" && b.kind === "grid") {
+    return a.groupAxis === b.groupAxis && sameRatio(a.scale, b.scale) && (a.halo?.before ?? 0) === (b.halo?.before ?? 0) && (a.halo?.after ?? 0) === (b.halo?.after ?? 0);
+  }
+  if (a.kind === "permutation" && b.kind === "permutation") {
+    return a.perms.length === b.perms.length && a.perms.every((perm, g) => perm.length === b.perms[g].length && perm.every((v, i) => v === b.perms[g][i]));
+  }
+  if (a.kind === "geometric" && b.kind === "geometric") return a.groupAxis === b.groupAxis && a.as === b.as;
+  return false;
+}
+
+/** Whether every axis of the state has no role (ignoring the value exponent). */
+export function movesNoAxis(state: ActedState): boolean {
+  return state.roles.every((role) => role === undefined);
+}
+
+/** All approximation effects of several states, without repeats. */
+export function mergeEffects(states: readonly ActedState[]): Effect[] {
+  const merged: Effect[] = [];
+  for (const effect of states.flatMap((s) => s.approx)) {
+    if (!merged.some((e) => e.node === effect.node && e.reason === effect.reason)) merged.push(effect);
+  }
+  return merged;
+}
+
+/** The first input state that is lost or unknown (lost first: a known break is the stronger news). */
+export function firstFailure(states: readonly State[]): Exclude<State, ActedState> | undefined {
+  return (states.find((s) => s.kind === "lost") ?? states.find((s) => s.kind === "unknown")) as Exclude<State, ActedState> | undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * The abstract interpretation: for one symmetry, walks the graph in topological order from the
+ * declared inputs and gives every value a State (see domain.ts), asking the rule of each op.
+ */
+import type { BoundSpec } from "../../binding/bound";
+import type { Node, OnnxModel } from "../../onnx/model";
+import { acted, firstFailure, INVARIANT, isInvariant, unknown, type ActedState, type State } from "./domain";
+import type { GraphFacts } from "./facts";
+import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
+import { RULES } from "./rules";
+
+/** Ops whose outputs depend only on their inputs' shapes, which every group of the language preserves. */
+const SHAPE_ONLY = new Set(["Shape", "Size"]);
+
+/** Ops that draw random numbers: the same input gives different outputs, so nothing can be proved. */
+const RANDOM = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"]);
+
+export interface Propagation {
+  states: ReadonlyMap<string, State>;
+  /** For each value computed from an acted input: the input value it came through, to retrace paths. */
+  cameThrough: ReadonlyMap<string, string>;
+}
+
+export function propagate(model: OnnxModel, bound: BoundSpec, group: AnalysisGroup, facts: GraphFacts, order: readonly Node[]): Propagation {
+  const states = new Map<string, State>();
+  const cameThrough = new Map<string, string>();
+  for (const tensor of bound.tensors) {
+    if (tensor.direction === "input") states.set(tensor.name, acted(declaredRoles(group, tensor), declaredExponent(group, tensor.name)));
+  }
+  for (const node of order) {
+    const inputs = node.inputs.map((name) => (name === "" ? INVARIANT : stateOf(name, states, model, node)));
+    const outputs = transfer(node, inputs, group, facts);
+    const source = node.inputs.find((name, i) => name !== "" && !isInvariant(inputs[i]));
+    node.outputs.forEach((name, i) => {
+      if (name === "") return;
+      states.set(name, outputs[i] ?? unknown(node, `gave no state for output ${i}`));
+      if (source) cameThrough.set(name, source);
+    });
+  }
+  return { states, cameThrough };
+}
+
+/** Declared inputs carry their roles; everything else the graph reads (weights, undeclared inputs) is held fixed. */
+function stateOf(name: string, states: Map<string, State>, model: OnnxModel, reader: Node): State {
+  const state = states.get(name);
+  if (state) return state;
+  const known = model.graph.initializers.has(name) || model.graph.inputs.some((input) => input.name === name);
+  return known ? INVARIANT : unknown(reader, `its input ${name} is produced by no node of the graph`);
+}
+
+function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, facts: GraphFacts): State[] {
+  const count = node.outputs.length;
+  const all = (state: State) => Array.from({ length: count }, () => state);
+  if (SHAPE_ONLY.has(node.opType) && node.domain === "") return all(INVARIANT);
+  if (RANDOM.has(node.opType)) return all(unknown(node, "it draws random numbers, so two runs differ whatever the input"));
+  if ([...node.attributes.values()].some((a) => a.type === "graph" || a.type === "graphs")) {
+    return all(unknown(node, "its subgraphs (control flow) are not analysed"));
+  }
+  const failure = firstFailure(inputs);
+  if (failure) return all(failure);
+  if (node.domain !== "" && node.domain !== "ai.onnx") return all(unknown(node, `ops of the domain ${node.domain} are not understood by the static analysis`));
+  // A deterministic op of inputs that the group leaves alone is left alone too.
+  if (inputs.every(isInvariant)) return all(INVARIANT);
+  const rule = RULES.get(node.opType);
+  if (!rule) return all(unknown(node, `the static analysis has no rule for ${node.opType}`));
+  try {
+    return rule({ node, group, inputs: inputs as ActedState[], facts });
+  } catch (error) {
+    // A rule that fails on an odd graph must not take the analysis down: say what happened.
+    return all(unknown(node, `the ${node.opType} rule failed (${error instanceof Error ? error.message : String(error)})`));
+  }
+}
+
+/**
+ * The nodes in an order where each comes after the producers of its inputs (ONNX requires the
+ * file's order to be one; some exporters break the rule). Nodes on a cycle are left out, and
+ * their outputs then read as produced by no node.
+ */
+export function topologicalOrder(model: OnnxModel): Node[] {
+  const nodes = model.graph.nodes;
+  const producerIndex = new Map<string, number>();
+  nodes.forEach((node, index) => node.outputs.forEach((name) => name !== "" && producerIndex.set(name, index)));
+  const waitingOn = nodes.map((node) => new Set(node.inputs.filter((name) => producerIndex.has(name)).map((name) => producerIndex.get(name)!)));
+  const readers = nodes.map(() => [] as number[]);
+  waitingOn.forEach((producers, index) => producers.forEach((producer) => readers[producer].push(index)));
+  const ready = nodes.map((_, index) => index).filter((index) => waitingOn[index].size === 0);
+  const order: Node[] = [];
+  for (let i = 0; i < ready.length; i++) {
+    const index = ready[i];
+    order.push(nodes[index]);
+    for (const reader of readers[index]) {
+      waitingOn[reader].delete(index);
+      if (waitingOn[reader].size === 0) ready.push(reader);
+    }
+  }
+  return order;
+}

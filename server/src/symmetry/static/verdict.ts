@@ -1,0 +1,117 @@
+/**
+ * From the output states to a verdict per (claim, symmetry): `proved` when each output carries
+ * exactly the action the claim asks for, `approximate` when it does but only approximately,
+ * `violated` when a node breaks it (or the output provably moves in another way), `unknown`
+ * when an op on the way is not understood.
+ */
+import type { BoundClaim, BoundSpec, BoundTensor } from "../../binding/bound";
+import type { Node } from "../../onnx/model";
+import { sameRole, type AxisRole, type Effect, type State } from "./domain";
+import type { Propagation } from "./engine";
+import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
+
+export type Verdict = "proved" | "approximate" | "violated" | "unknown";
+
+export interface StaticCheck {
+  claim: BoundClaim;
+  symmetry: string;
+  verdict: Verdict;
+  /** One sentence: why. */
+  reason: string;
+  /** The node that breaks the claim or is not understood (null when proved, or when the output itself is off). */
+  node: string | null;
+  opType: string | null;
+  /** The values and nodes from an input to that node (or to the output): `image -> conv1 -> flatten -> fc`. */
+  path: string[];
+  /** For `approximate`: the effects, each at a node. */
+  effects: Effect[];
+}
+
+const SEVERITY: Record<Verdict, number> = { proved: 0, approximate: 1, unknown: 2, violated: 3 };
+
+export function judgeClaim(claim: BoundClaim, group: AnalysisGroup, bound: BoundSpec, propagation: Propagation, producers: ReadonlyMap<string, Node>): StaticCheck {
+  const checks = claim.outputs.map((output) => judgeOutput(claim, output, group, bound, propagation, producers));
+  return checks.reduce((worst, check) => (SEVERITY[check.verdict] > SEVERITY[worst.verdict] ? check : worst));
+}
+
+function judgeOutput(claim: BoundClaim, output: string, group: AnalysisGroup, bound: BoundSpec, propagation: Propagation, producers: ReadonlyMap<string, Node>): StaticCheck {
+  const base = { claim, symmetry: group.name, effects: [] as Effect[] };
+  const state: State = propagation.states.get(output) ?? { kind: "unknown", cause: { node: output, opType: "?", reason: `${output} is produced by no node` } };
+  if (state.kind !== "acted") {
+    const path = pathTo(state.cause.node, output, propagation, producers);
+    const verdict = state.kind === "lost" ? "violated" : "unknown";
+    return { ...base, verdict, reason: `${state.cause.node} (${state.cause.opType}): ${state.cause.reason}`, node: state.cause.node, opType: state.cause.opType, path };
+  }
+  const tensor = bound.tensors.find((t) => t.direction === "output" && t.name === output);
+  const mismatch = tensor ? describeMismatch(claim, group, tensor, state) : `${output} is not declared`;
+  const path = pathTo(undefined, output, propagation, producers);
+  if (mismatch) {
+    const last = producers.get(output);
+    return { ...base, verdict: "violated", reason: mismatch, node: last?.name ?? null, opType: last?.opType ?? null, path };
+  }
+  if (state.approx.length > 0) {
+    const reasons = state.approx.map((effect) => `${effect.reason} at ${effect.node}`).join("; ");
+    return { ...base, verdict: "approximate", reason: `holds up to ${reasons}`, node: state.approx[0].node, opType: producerOp(state.approx[0].node, producers), path, effects: [...state.approx] };
+  }
+  return { ...base, verdict: "proved", reason: `the graph's structure guarantees it for ${output}`, node: null, opType: null, path };
+}
+
+/** What differs between the action the output carries and the one the claim asks for, in words; undefined when they agree. */
+function describeMismatch(claim: BoundClaim, group: AnalysisGroup, tensor: BoundTensor, state: Extract<State, { kind: "acted" }>): string | undefined {
+  const expectedRoles = claim.kind === "invariant" ? tensor.axes.map(() => undefined) : declaredRoles(group, tensor);
+  const expectedExponent = claim.kind === "invariant" ? 0 : declaredExponent(group, tensor.name);
+  const roles = state.roles.length === 0 ? tensor.axes.map(() => undefined) : state.roles;
+  for (let axis = 0; axis < tensor.axes.length; axis++) {
+    if (sameRole(roles[axis], expectedRoles[axis])) continue;
+    const name = tensor.axes[axis].name;
+    return `${tensor.name}'s axis ${axis} (${name}) ${roleInWords(roles[axis])}, where the claim needs it to be one that ${roleInWords(expectedRoles[axis])}`;
+  }
+  const parity = group.group.kind === "negate";
+  const same = parity ? (state.exponent - expectedExponent) % 2 === 0 : state.exponent === expectedExponent;
+  if (same) return undefined;
+  return `${tensor.name} ${exponentInWords(group, state.exponent)}, where the claim needs it to ${exponentInWords(group, expectedExponent).replace(/^is /, "be ")}`;
+}
+
+function roleInWords(role: AxisRole | undefined): string {
+  if (!role) return "is not moved by the group";
+  if (role.kind === "grid") {
+    const scale = role.scale.num === 1 && role.scale.den === 1 ? "" : ` at ${role.scale.num}/${role.scale.den} of its resolution`;
+    const halo = role.halo ? ` with ${role.halo.before}+${role.halo.after} cells of circular padding` : "";
+    return `moves as ${role.groupAxis}${scale}${halo}`;
+  }
+  if (role.kind === "geometric") return `is rotated as a ${role.as} of ${role.groupAxis}`;
+  return `is permuted (${role.perms.map((perm) => `(${perm.join(" ")})`).join(", ")})`;
+}
+
+function exponentInWords(group: AnalysisGroup, exponent: number): string {
+  if (group.group.kind === "negate") return exponent % 2 === 0 ? "is even (unchanged when negated)" : "is odd (changes sign)";
+  if (exponent === 0) return "is unchanged by scaling";
+  return `scales with degree ${exponent}`;
+}
+
+function producerOp(nodeName: string, producers: ReadonlyMap<string, Node>): string | null {
+  for (const node of producers.values()) if (node.name === nodeName) return node.opType;
+  return null;
+}
+
+/** `image -> conv1 -> flatten -> fc`: from the declared input, through the nodes, to `stopAt` (or the output's producer). */
+function pathTo(stopAt: string | undefined, output: string, propagation: Propagation, producers: ReadonlyMap<string, Node>): string[] {
+  const reversed: string[] = [];
+  let value: string | undefined = output;
+  let reachedStop = stopAt === undefined;
+  const seen = new Set<string>();
+  while (value !== undefined && !seen.has(value)) {
+    seen.add(value);
+    const node = producers.get(value);
+    if (!node) {
+      reversed.push(value);
+      break;
+    }
+    if (reachedStop || node.name === stopAt) {
+      reachedStop = true;
+      reversed.push(node.name);
+    }
+    value = propagation.cameThrough.get(value);
+  }
+  return reversed.reverse();
+}
