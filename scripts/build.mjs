@@ -3,6 +3,8 @@
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
+// Benchmarks measure the code users run: the bundled form, not the sources through a loader.
+const bench = process.argv.includes("--bench");
 const common = {
   bundle: true,
   platform: "node",
@@ -16,6 +18,7 @@ const entries = [
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs" },
   { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.cjs" },
   { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.cjs" },
+  ...(bench ? [{ entryPoints: ["bench/run.ts"], outfile: "dist/bench.cjs" }] : []),
 ];
 const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
 if (watch) {

@@ -122,7 +122,8 @@ test("a missing token is reported just after the last good token, with what was 
   ];
   for (const [text, before, message] of cases) {
     const diagnostic = only(text);
-    assert.deepEqual([diagnostic.code, diagnostic.range, diagnostic.message], ["syntax.missing-token", pointAfter(text, before), message], text);
+    const expected = ["syntax.missing-token", pointAfter(text, before), message];
+    assert.deepEqual([diagnostic.code, diagnostic.range, diagnostic.message], expected, text);
   }
 });
 
@@ -254,7 +255,10 @@ test("incomplete text still gives the statement as far as it was typed (for comp
 
   const symmetry = parseSpec("symmetry s = transl").spec.statements[0];
   assert.ok(symmetry.kind === "symmetry");
-  assert.deepEqual([symmetry.name?.text, symmetry.constructorName?.text, symmetry.args, symmetry.argsRange], ["s", "transl", [], undefined]);
+  assert.deepEqual(
+    [symmetry.name?.text, symmetry.constructorName?.text, symmetry.args, symmetry.argsRange],
+    ["s", "transl", [], undefined],
+  );
 
   const claim = parseSpec("invariant logits under ").spec.statements[0];
   assert.ok(claim.kind === "claim");
@@ -265,7 +269,10 @@ test("incomplete text still gives the statement as far as it was typed (for comp
   assert.ok(check.kind === "check");
   const [, input] = check.settings;
   assert.ok(input.kind === "input" && input.source?.kind === "distribution");
-  assert.deepEqual([input.tensor?.text, input.source.distribution.text, input.source.args.map((arg) => arg.value)], ["tokens", "integers", [0]]);
+  assert.deepEqual(
+    [input.tensor?.text, input.source.distribution.text, input.source.args.map((arg) => arg.value)],
+    ["tokens", "integers", [0]],
+  );
 
   const option = parseSpec("symmetry s = translate(y, step=").spec.statements[0];
   assert.ok(option.kind === "symmetry");

@@ -131,7 +131,8 @@ test("random strings of any characters never break the parser (seeded)", () => {
   for (let round = 0; round < 300; round++) {
     const length = Math.floor(next() * 80);
     // Code units, not code points: lone surrogates, NULs and line separators included.
-    const text = String.fromCharCode(...Array.from({ length }, () => (next() < 0.7 ? 32 + Math.floor(next() * 95) : Math.floor(next() * 0x10000))));
+    const codeUnit = () => (next() < 0.7 ? 32 + Math.floor(next() * 95) : Math.floor(next() * 0x10000));
+    const text = String.fromCharCode(...Array.from({ length }, codeUnit));
     parseSafely(text);
   }
 });
@@ -143,7 +144,9 @@ test("spec examples with one token dropped or doubled recover with few diagnosti
     const text = examples[round % examples.length];
     const words = text.split(/(?<=[\s,()[\]{}=:])|(?=[\s,()[\]{}=:])/);
     const index = Math.floor(next() * words.length);
-    const changed = next() < 0.5 ? [...words.slice(0, index), ...words.slice(index + 1)] : [...words.slice(0, index + 1), ...words.slice(index)];
+    const dropped = [...words.slice(0, index), ...words.slice(index + 1)];
+    const doubled = [...words.slice(0, index + 1), ...words.slice(index)];
+    const changed = next() < 0.5 ? dropped : doubled;
     const { diagnostics } = parseSafely(changed.join(""));
     assert.ok(diagnostics.length <= 2, `${JSON.stringify(changed.join(""))}: ${diagnostics.map((d) => d.message).join("; ")}`);
   }

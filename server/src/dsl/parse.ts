@@ -74,7 +74,7 @@ export function parseSpec(text: string): ParseResult {
 }
 
 function lexicalDiagnostics(lexed: LexResult, positions: SourcePositions): SpecDiagnostic[] {
-  const strays = lexed.strays.map(
+  const diagnostics = lexed.strays.map(
     (stray): SpecDiagnostic => ({
       range: positions.range(stray.start, stray.end),
       severity: "error",
@@ -82,12 +82,11 @@ function lexicalDiagnostics(lexed: LexResult, positions: SourcePositions): SpecD
       message: strayMessage(stray),
     }),
   );
-  const unfinished = lexed.tokens.flatMap((token) => {
-    if (token.tokenType === UnterminatedString) return [unterminatedString(token, positions)];
-    if (token.tokenType === IncompleteNumber) return [incompleteNumber(token, positions)];
-    return [];
-  });
-  return [...strays, ...unfinished];
+  for (const token of lexed.tokens) {
+    if (token.tokenType === UnterminatedString) diagnostics.push(unterminatedString(token, positions));
+    if (token.tokenType === IncompleteNumber) diagnostics.push(incompleteNumber(token, positions));
+  }
+  return diagnostics;
 }
 
 function strayMessage(stray: StrayCharacters): string {
@@ -130,7 +129,8 @@ function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
     const previous = tokens[index - 1];
     if (token.tokenType !== Identifier || braceDepth > 0) return;
     if (previous && !(endsStatement(previous) && startsLine(previous, token, text))) return;
-    const keyword = STATEMENT_KEYWORD_TOKENS.find((candidate) => candidate.PATTERN === nearest(token.image, STATEMENT_KEYWORDS));
+    const word = nearest(token.image, STATEMENT_KEYWORDS);
+    const keyword = STATEMENT_KEYWORD_TOKENS.find((candidate) => candidate.PATTERN === word);
     if (!keyword || !continuesStatement(keyword, tokens[index + 1])) return;
     token.tokenType = keyword;
     token.tokenTypeIdx = keyword.tokenTypeIdx ?? token.tokenTypeIdx;
@@ -140,8 +140,10 @@ function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
 }
 
 /** Tokens that may end a statement: `]`, `)`, `}`, a path, a tolerance, a claim's last symmetry. */
+const STATEMENT_ENDS = [RBracket, RParen, RBrace, QuotedString, NumberLiteral, Identifier];
+
 function endsStatement(token: IToken): boolean {
-  return [RBracket, RParen, RBrace, QuotedString, NumberLiteral, Identifier].some((tokenType) => tokenMatcher(token, tokenType));
+  return STATEMENT_ENDS.some((tokenType) => tokenMatcher(token, tokenType));
 }
 
 function startsLine(previous: IToken, token: IToken, text: string): boolean {

@@ -227,14 +227,18 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
     buildNotAllInputParsedMessage: ({ firstRedundant }) => unknownStatementMessage(firstRedundant),
     buildNoViableAltMessage: ({ actual, previous, ruleName, customUserDescription }) => {
       const found = describeToken(actual[0]);
-      if (isNameRole(customUserDescription)) return `expected ${NAME_ROLES[customUserDescription].description}${after(previous)}, found ${found}`;
+      if (isNameRole(customUserDescription)) {
+        return `expected ${NAME_ROLES[customUserDescription].description}${after(previous)}, found ${found}`;
+      }
       switch (ruleName) {
         case "argument":
           return previous.image === "="
             ? `expected the option's value after '=', found ${found}`
             : `expected an argument${after(previous)}, found ${found}`;
-        case "inputSetting":
-          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after '${["input", state.subject].join(" ").trim()}', found ${found}`;
+        case "inputSetting": {
+          const setting = state.subject === undefined ? "input" : `input ${state.subject}`;
+          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after '${setting}', found ${found}`;
+        }
         default:
           return `unexpected ${found}`;
       }
@@ -244,9 +248,10 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
   };
 }
 
-/** The text of a name's token, for messages (`undefined` while chevrotain records the grammar). */
-function nameText(token: IToken): string | undefined {
-  if (!isRealToken(token)) return undefined;
+/** The text of a name, for messages (`undefined` while chevrotain records the grammar). */
+function nameText(node: CstNode): string | undefined {
+  const token = (node.children.Name?.[0] ?? node.children.QuotedString?.[0]) as IToken | undefined;
+  if (!token || !isRealToken(token)) return undefined;
   return tokenMatcher(token, QuotedString) ? stringValue(token) : token.image;
 }
 
@@ -287,7 +292,7 @@ class SpecParser extends CstParser {
       { ALT: () => this.CONSUME(Input, { LABEL: "direction" }) },
       { ALT: () => this.CONSUME(Output, { LABEL: "direction" }) },
     ]);
-    const tensor = this.consumeName(10, "tensor", "name");
+    const tensor = this.SUBRULE(this.name, { ARGS: ["tensor"] });
     this.ACTION(() => (this.state.subject = nameText(tensor)));
     this.CONSUME(LBracket);
     this.OPTION({
@@ -305,7 +310,7 @@ class SpecParser extends CstParser {
 
   /** `NAME`, `NAME = N`, `NAME: KIND`, `NAME = N: KIND`, `NAME: KIND = N` */
   readonly axis = this.RULE("axis", () => {
-    const axis = this.consumeName(10, "axis", "axisName");
+    const axis = this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
     this.ACTION(() => (this.state.axis = nameText(axis)));
     this.OPTION(() => {
       this.OR([
@@ -315,14 +320,14 @@ class SpecParser extends CstParser {
             this.CONSUME(NumberLiteral, { LABEL: "size" });
             this.OPTION2(() => {
               this.CONSUME(Colon);
-              this.consumeName(11, "axisKind", "kind");
+              this.SUBRULE2(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
             });
           },
         },
         {
           ALT: () => {
             this.CONSUME2(Colon);
-            this.consumeName(12, "axisKind", "kind");
+            this.SUBRULE3(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
             this.OPTION3(() => {
               this.CONSUME2(Equals);
               this.CONSUME2(NumberLiteral, { LABEL: "size" });
@@ -336,10 +341,10 @@ class SpecParser extends CstParser {
   /** `symmetry NAME = CONSTRUCTOR(ARGS)` */
   readonly symmetryDeclaration = this.RULE("symmetryDeclaration", () => {
     this.CONSUME(Symmetry);
-    const symmetry = this.consumeName(10, "symmetry", "symmetryName");
+    const symmetry = this.SUBRULE(this.name, { ARGS: ["symmetry"], LABEL: "symmetryName" });
     this.ACTION(() => (this.state.subject = nameText(symmetry)));
     this.CONSUME(Equals);
-    const constructorName = this.consumeName(11, "constructor", "constructorName");
+    const constructorName = this.SUBRULE2(this.name, { ARGS: ["constructor"], LABEL: "constructorName" });
     this.ACTION(() => (this.state.callee = nameText(constructorName)));
     this.CONSUME(LParen);
     this.OPTION({
@@ -360,12 +365,12 @@ class SpecParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.consumeName(10, "argument", "head");
+          this.SUBRULE(this.name, { ARGS: ["argument"], LABEL: "head" });
           this.OPTION(() => {
             this.CONSUME(Equals);
             this.OR2([
               { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "number" }) },
-              { ALT: () => this.consumeName(11, "optionValue", "optionValue") },
+              { ALT: () => this.SUBRULE2(this.name, { ARGS: ["optionValue"], LABEL: "optionValue" }) },
             ]);
           });
         },
@@ -380,16 +385,16 @@ class SpecParser extends CstParser {
       { ALT: () => this.CONSUME(Invariant, { LABEL: "claimKind" }) },
       { ALT: () => this.CONSUME(Equivariant, { LABEL: "claimKind" }) },
     ]);
-    this.consumeName(10, "output", "output");
+    this.SUBRULE(this.name, { ARGS: ["output"], LABEL: "output" });
     this.MANY(() => {
       this.CONSUME(Comma);
-      this.consumeName(11, "output", "output");
+      this.SUBRULE2(this.name, { ARGS: ["output"], LABEL: "output" });
     });
     this.CONSUME(Under);
-    this.consumeName(12, "claimSymmetry", "symmetry");
+    this.SUBRULE3(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
     this.MANY2(() => {
       this.CONSUME2(Comma);
-      this.consumeName(13, "claimSymmetry", "symmetry");
+      this.SUBRULE4(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
     });
     this.OPTION(() => {
       this.CONSUME(Within);
@@ -431,7 +436,7 @@ class SpecParser extends CstParser {
   });
 
   readonly sizeAssignment = this.RULE("sizeAssignment", () => {
-    const axis = this.consumeName(10, "sizeAxis", "axis");
+    const axis = this.SUBRULE(this.name, { ARGS: ["sizeAxis"], LABEL: "axis" });
     this.ACTION(() => (this.state.subject = nameText(axis)));
     this.CONSUME(Equals);
     this.CONSUME(NumberLiteral, { LABEL: "value" });
@@ -440,13 +445,13 @@ class SpecParser extends CstParser {
   /** `input NAME ~ DIST(ARGS)`, `input NAME = VALUE`, `input NAME from "FILE"` */
   readonly inputSetting = this.RULE("inputSetting", () => {
     this.CONSUME(Input, { LABEL: "keyword" });
-    const tensor = this.consumeName(10, "inputTensor", "tensor");
+    const tensor = this.SUBRULE(this.name, { ARGS: ["inputTensor"], LABEL: "tensor" });
     this.ACTION(() => (this.state.subject = nameText(tensor)));
     this.OR([
       {
         ALT: () => {
           this.CONSUME(Tilde);
-          const distribution = this.consumeName(11, "distribution", "distribution");
+          const distribution = this.SUBRULE2(this.name, { ARGS: ["distribution"], LABEL: "distribution" });
           this.ACTION(() => (this.state.callee = nameText(distribution)));
           this.CONSUME(LParen);
           this.OPTION(() => {
@@ -486,21 +491,20 @@ class SpecParser extends CstParser {
   });
 
   /**
-   * A name: an identifier, a keyword used as a name, or a quoted name. Names are half the
-   * tokens, so they are read in place rather than as a rule of their own (a CST node each
-   * made parsing slower by a tenth). `index` tells apart the names of one rule for
-   * chevrotain; numbered from 10, it never meets the numbered DSL calls (OR2, CONSUME3...).
-   * The role reaches the message provider as the alternation's description.
+   * An identifier, a keyword used as a name, or a quoted name. A rule of its own, so that
+   * recovery from a missing name re-syncs at what follows the name. Every SUBRULE passes the
+   * role (optional only because chevrotain 11 types rules as `() => void`); it reaches the
+   * message provider as the alternation's description.
    */
-  private consumeName(index: number, role: NameRole, label: string): IToken {
-    return this.or(index, {
+  readonly name = this.RULE("name", (role?: NameRole) => {
+    this.OR({
       DEF: [
-        { GATE: () => this.mayReadAsName(role), ALT: () => this.consume(index, Name, { LABEL: label }) },
-        { ALT: () => this.consume(index, QuotedString, { LABEL: label }) },
+        { GATE: () => role === undefined || this.mayReadAsName(role), ALT: () => this.CONSUME(Name) },
+        { ALT: () => this.CONSUME(QuotedString) },
       ],
       ERR_MSG: role,
     });
-  }
+  });
 
   /** The next tokens read as the start of a statement: `output logits`, `model "x"`, `check {`. */
   private startsStatement(): boolean {

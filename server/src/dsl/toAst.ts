@@ -33,7 +33,6 @@ type Tokens = IToken[] | undefined;
 type Nodes = CstNode[] | undefined;
 
 // The children of each rule's CST node, by the labels the grammar gives them (parser.ts).
-// Names are tokens (an identifier, a keyword or a quoted string) under their label.
 interface SpecChildren {
   statement?: CstNode[];
 }
@@ -50,34 +49,34 @@ interface ModelStatementChildren {
 }
 interface TensorDeclarationChildren {
   direction: IToken[];
-  name?: IToken[];
+  name?: CstNode[];
   LBracket?: IToken[];
   axis?: CstNode[];
   RBracket?: IToken[];
 }
 interface AxisChildren {
-  axisName?: IToken[];
+  axisName?: CstNode[];
   size?: IToken[];
-  kind?: IToken[];
+  kind?: CstNode[];
 }
 interface SymmetryDeclarationChildren {
   Symmetry: IToken[];
-  symmetryName?: IToken[];
-  constructorName?: IToken[];
+  symmetryName?: CstNode[];
+  constructorName?: CstNode[];
   LParen?: IToken[];
   argument?: CstNode[];
   RParen?: IToken[];
 }
 interface ArgumentChildren {
-  head?: IToken[];
+  head?: CstNode[];
   Equals?: IToken[];
   number?: IToken[];
-  optionValue?: IToken[];
+  optionValue?: CstNode[];
 }
 interface ClaimChildren {
   claimKind: IToken[];
-  output?: IToken[];
-  symmetry?: IToken[];
+  output?: CstNode[];
+  symmetry?: CstNode[];
   tolerance?: IToken[];
 }
 interface CheckBlockChildren {
@@ -101,19 +100,23 @@ interface SizeSettingChildren {
   sizeAssignment?: CstNode[];
 }
 interface SizeAssignmentChildren {
-  axis?: IToken[];
+  axis?: CstNode[];
   value?: IToken[];
 }
 interface InputSettingChildren {
   keyword: IToken[];
-  tensor?: IToken[];
+  tensor?: CstNode[];
   Tilde?: IToken[];
-  distribution?: IToken[];
+  distribution?: CstNode[];
   argument?: IToken[];
   Equals?: IToken[];
   value?: IToken[];
   From?: IToken[];
   path?: IToken[];
+}
+interface NameChildren {
+  Name?: IToken[];
+  QuotedString?: IToken[];
 }
 interface UnknownSettingChildren {
   keyword: IToken[];
@@ -148,20 +151,13 @@ class AstBuilder extends BaseCstVisitor {
     return (nodes ?? []).map((node) => this.build<T>(node)).filter(isDefined);
   }
 
-  private nameOf(tokens: Tokens): Name | undefined {
-    const token = written(tokens);
-    return token && this.name(token);
+  private nameOf(nodes: Nodes): Name | undefined {
+    return this.build<Name>(nodes?.[0]);
   }
 
-  private name(token: IToken): Name {
-    const range = this.positions.ofToken(token);
-    return tokenMatcher(token, QuotedString)
-      ? { text: stringValue(token), range, quoted: true }
-      : { text: token.image, range, quoted: false };
-  }
-
-  private names(tokens: Tokens): Name[] {
-    return (tokens ?? []).filter((token) => !token.isInsertedInRecovery).map((token) => this.name(token));
+  /** A keyword read as the name of a setting (`samples`). */
+  private keywordName(token: IToken): Name {
+    return { text: token.image, range: this.positions.ofToken(token), quoted: false };
   }
 
   private numberLiteral(token: IToken | undefined): NumberLiteral | undefined {
@@ -271,8 +267,8 @@ class AstBuilder extends BaseCstVisitor {
       claimKind: tokenMatcher(keyword, Invariant) ? "invariant" : "equivariant",
       keyword: this.positions.ofToken(keyword),
       range: this.positions.ofLocation(location),
-      outputs: this.names(children.output),
-      symmetries: this.names(children.symmetry),
+      outputs: this.buildAll<Name>(children.output),
+      symmetries: this.buildAll<Name>(children.symmetry),
     };
     const tolerance = this.numberLiteral(written(children.tolerance));
     if (tolerance) claim.tolerance = tolerance;
@@ -300,7 +296,7 @@ class AstBuilder extends BaseCstVisitor {
   numberSetting(children: NumberSettingChildren, location: CstNodeLocation): NumberSetting {
     const setting: NumberSetting = {
       kind: "number",
-      name: this.name(children.keyword[0]),
+      name: this.keywordName(children.keyword[0]),
       range: this.positions.ofLocation(location),
     };
     const value = this.numberLiteral(written(children.value));
@@ -311,7 +307,7 @@ class AstBuilder extends BaseCstVisitor {
   sizeSetting(children: SizeSettingChildren, location: CstNodeLocation): SizeSetting {
     return {
       kind: "size",
-      name: this.name(children.keyword[0]),
+      name: this.keywordName(children.keyword[0]),
       sizes: this.buildAll<SizeAssignment>(children.sizeAssignment),
       range: this.positions.ofLocation(location),
     };
@@ -328,7 +324,7 @@ class AstBuilder extends BaseCstVisitor {
 
   inputSetting(children: InputSettingChildren, location: CstNodeLocation): InputSetting {
     const range = this.positions.ofLocation(location);
-    const setting: InputSetting = { kind: "input", name: this.name(children.keyword[0]), range };
+    const setting: InputSetting = { kind: "input", name: this.keywordName(children.keyword[0]), range };
     const tensor = this.nameOf(children.tensor);
     if (tensor) setting.tensor = tensor;
     const source = this.inputSource(children, range.end);
@@ -360,12 +356,18 @@ class AstBuilder extends BaseCstVisitor {
     );
     return {
       kind: "unknown",
-      name: this.name(children.keyword[0]),
+      name: this.keywordName(children.keyword[0]),
       values: values.filter(isDefined),
       range: this.positions.ofLocation(location),
     };
   }
 
+  name(children: NameChildren): Name | undefined {
+    const identifier = written(children.Name);
+    if (identifier) return { text: identifier.image, range: this.positions.ofToken(identifier), quoted: false };
+    const quoted = written(children.QuotedString);
+    return quoted && { text: stringValue(quoted), range: this.positions.ofToken(quoted), quoted: true };
+  }
 }
 
 /** The typed tree of a parsed spec; `comments` are the comment tokens the lexer set aside. */

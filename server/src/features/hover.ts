@@ -3,6 +3,7 @@
  * model type axis by axis and the symmetries acting on them; axes their sizes, tensors and
  * symmetries; symmetries their group and how it acts on each declared tensor; constructors,
  * options, kinds, settings and keywords their documentation; `model` the model it resolved to.
+ * In a claim, its keyword and each symmetry's name also explain the static verdicts in full.
  */
 import { MarkupKind, type Hover } from "vscode-languageserver-types";
 import { actedAxes, actsOn, describeAction } from "../binding/actions";
@@ -13,17 +14,42 @@ import type * as ast from "../dsl/ast";
 import { AXIS_KINDS, CHECK_SETTINGS, DISTRIBUTIONS, findConstructor } from "../dsl/vocabulary";
 import { describeType, modelInputs } from "../onnx/model";
 import type { SpecAnalysis } from "../service/analysis";
+import { explain } from "../service/verdicts";
+import type { StaticCheck } from "../symmetry/static";
 import { KEYWORD_DOCS } from "./keywordDocs";
 import { occurrenceAt, type Occurrence } from "./occurrences";
 import { constructorCall, identifierAt, textIn } from "./sourceText";
 
 export function hover(analysis: SpecAnalysis, position: Position): Hover | undefined {
   const occurrence = occurrenceAt(analysis.spec, position);
-  if (occurrence) return markdown(describeOccurrence(analysis, occurrence), occurrence.range);
+  if (occurrence) return markdown(withVerdicts(describeOccurrence(analysis, occurrence), verdictsAt(analysis, occurrence)), occurrence.range);
   const keyword = keywordAt(analysis, position);
   if (!keyword) return undefined;
   const text = keyword.statement?.kind === "model" ? describeModel(analysis, keyword.statement) : `**${keyword.word}**: ${KEYWORD_DOCS[keyword.word]}`;
-  return markdown(text, keyword.range);
+  const claimChecks = keyword.statement?.kind === "claim" ? analysis.staticChecks.filter((check) => check.claim.declaration === keyword.statement) : [];
+  return markdown(withVerdicts(text, claimChecks), keyword.range);
+}
+
+/** The static verdict of a claim's symmetry, for its name in the claim. */
+function verdictsAt(analysis: SpecAnalysis, occurrence: Occurrence): StaticCheck[] {
+  if (occurrence.role !== "symmetry" || occurrence.declaration) return [];
+  return analysis.staticChecks.filter(
+    (check) => check.symmetry === occurrence.name && check.claim.declaration.symmetries.some((name) => comparePositions(name.range.start, occurrence.range.start) === 0),
+  );
+}
+
+/** The verdicts' explanations first (in a claim, they are the news), then what the word means. */
+function withVerdicts(text: string, checks: readonly StaticCheck[]): string {
+  if (checks.length === 0) return text;
+  return [...checks.map(describeVerdict), text].join("\n\n---\n\n");
+}
+
+function describeVerdict(check: StaticCheck): string {
+  const { pair, verdict, facts, meaning } = explain(check);
+  const lines = [`**Static check**: \`${pair}\` is **${verdict}**`, ""];
+  for (const fact of facts) lines.push(`- ${fact.label}: ${fact.code ? `\`${fact.text}\`` : fact.text}`);
+  lines.push("", meaning);
+  return lines.join("\n");
 }
 
 function markdown(value: string, range: Range): Hover {

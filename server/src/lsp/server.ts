@@ -6,6 +6,7 @@
  */
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   LSPErrorCodes,
@@ -22,6 +23,7 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { codeActions } from "../features/codeActions";
+import { codeLenses } from "../features/codeLens";
 import { complete } from "../features/completion";
 import { toLspDiagnostics } from "../features/diagnostics";
 import { foldingRanges } from "../features/folding";
@@ -54,6 +56,8 @@ const CAPABILITIES: ServerCapabilities = {
   renameProvider: { prepareProvider: true },
   foldingRangeProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  // The static verdict of each (claim, symmetry) pair, above the claim; computed with the analysis, nothing to resolve.
+  codeLensProvider: { resolveProvider: false },
 };
 
 export function startServer(connection: Connection): void {
@@ -64,11 +68,27 @@ export function startServer(connection: Connection): void {
   const logFailure = (what: string, error: unknown) =>
     connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
+  /**
+   * The lens titles last published per spec. Editors ask for lenses again when the text changes,
+   * but not when a model changes on disk or the settings do: then the verdicts may change under
+   * unchanged text, and the client is asked to refresh its lenses.
+   */
+  const publishedLenses = new Map<string, string>();
+  const refreshLensesIfChanged = (uri: string, analysis: SpecAnalysis): void => {
+    const lenses = JSON.stringify(codeLenses(analysis).map((lens) => lens.command?.title));
+    const previous = publishedLenses.get(uri);
+    publishedLenses.set(uri, lenses);
+    if (previous === undefined || previous === lenses || !client.workspace?.codeLens?.refreshSupport) return;
+    connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => logFailure("refreshing the code lenses", error));
+  };
+
   const workspace = new SpecWorkspace({
     models: new ModelCache(),
     untitledFolder: () => workspaceFolder ?? process.cwd(),
-    analyzed: (document, analysis) =>
-      connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: toLspDiagnostics(analysis) }),
+    analyzed: async (document, analysis) => {
+      await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: toLspDiagnostics(analysis) });
+      refreshLensesIfChanged(document.uri, analysis);
+    },
     failed: (uri, error) => logFailure(`checking ${uri}`, error),
     debounceMs: TYPING_PAUSE_MS,
   });
@@ -159,6 +179,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose(
     guarded("didClose", ({ document }) => {
       workspace.close(document.uri);
+      publishedLenses.delete(document.uri);
       connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }).catch((error: unknown) => logFailure("clearing diagnostics", error));
     }),
   );
@@ -191,6 +212,7 @@ export function startServer(connection: Connection): void {
     }),
   );
   connection.onFoldingRanges(specRequest("foldingRange", null, (analysis) => foldingRanges(analysis)));
+  connection.onCodeLens(specRequest("codeLens", null, (analysis) => codeLenses(analysis)));
   connection.onCodeAction(
     specRequest("codeAction", null, (analysis, params, readdress) =>
       codeActions(analysis, params.range, params.context.diagnostics)

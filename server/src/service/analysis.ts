@@ -1,7 +1,7 @@
 /**
- * One spec, analysed: parsed, its model found and loaded, bound. This is the single entry
- * point that the command line, the language server and the tests share; every editor feature
- * reads a SpecAnalysis and nothing else.
+ * One spec, analysed: parsed, its model found and loaded, bound, and its claims judged by the
+ * static analysis. This is the single entry point that the command line, the language server
+ * and the tests share; every editor feature reads a SpecAnalysis and nothing else.
  */
 import { readdir } from "node:fs/promises";
 import * as path from "node:path";
@@ -12,6 +12,8 @@ import { resolveModelPath, type ModelReference } from "../binding/modelPath";
 import type { SpecFile } from "../dsl/ast";
 import { parseSpec } from "../dsl/parse";
 import type { ModelCache, ModelLoad } from "../onnx/cache";
+import type { StaticCheck } from "../symmetry/static";
+import { judgeStatically } from "./verdicts";
 
 export interface SpecAnalysis {
   /** Absolute path of the `.sym` file. */
@@ -21,7 +23,12 @@ export interface SpecAnalysis {
   /** Where the model was looked for (a `model` statement or the sibling rule) and what was found. */
   model?: { reference: ModelReference; load: ModelLoad };
   bound: BoundSpec;
-  /** Syntax errors first, then binding diagnostics, in source order within each. */
+  /**
+   * One per (claim, symmetry) pair of the bound claims, in source order; none while the model is
+   * not loaded. Claims with errors are not bound, so they are not judged either.
+   */
+  staticChecks: StaticCheck[];
+  /** Syntax errors first, then binding diagnostics in source order, then the verdicts that are not `proved`. */
   diagnostics: SpecDiagnostic[];
 }
 
@@ -34,7 +41,17 @@ export async function analyzeSpec(specPath: string, text: string, models: ModelC
   const model = reference ? { reference, load: await models.load(reference.path) } : undefined;
   const modelCandidates = model?.load.ok === false && model.load.problem === "missing" ? await modelFilesBeside(specPath) : [];
   const { bound, diagnostics } = bindSpec(parsed.spec, model, { ...options, modelCandidates });
-  return { specPath, text, spec: parsed.spec, model, bound, diagnostics: [...parsed.diagnostics, ...diagnostics] };
+  // Cheap at every pause in typing: what depends on the model alone is cached per model (see checkStatically).
+  const judged = judgeStatically(bound);
+  return {
+    specPath,
+    text,
+    spec: parsed.spec,
+    model,
+    bound,
+    staticChecks: judged.checks,
+    diagnostics: [...parsed.diagnostics, ...diagnostics, ...judged.diagnostics],
+  };
 }
 
 /** The `.onnx` files in the spec's folder: what the binder suggests when the model is missing. */

@@ -15,11 +15,11 @@ export const claimChecks: readonly Check<Claim>[] = [outputsAreDeclaredOutputs, 
 
 function outputsAreDeclaredOutputs(claim: Claim, accept: Accept, context: BindContext): void {
   const symbols = context.symbols;
-  const declaredOutputs = symbols.tensors.filter((tensor) => !tensor.duplicateOf && tensor.declaration.direction === "output").map((tensor) => tensor.name.text);
-  const outputsInWords = declaredOutputs.length ? `declared outputs are ${listInWords(listSome(declaredOutputs.map(quote)), "and")}` : "no output is declared";
   for (const output of claim.outputs) {
     const declared = symbols.tensorsByName.get(output.text);
     if (declared?.declaration.direction === "output") continue;
+    const declaredOutputs = symbols.tensors.filter((tensor) => !tensor.duplicateOf && tensor.declaration.direction === "output").map((tensor) => tensor.name.text);
+    const outputsInWords = declaredOutputs.length ? `declared outputs are ${listInWords(listSome(declaredOutputs.map(quote)), "and")}` : "no output is declared";
     if (declared || symbols.modelValue("input", output.text)) {
       accept("error", "bind.claim-on-input", `${output.text} is an input; claims are about outputs (${outputsInWords})`, output.range);
     } else if (symbols.modelValue("output", output.text)) {
@@ -50,9 +50,10 @@ function firstClaimOfRun(claim: Claim, context: BindContext): Claim {
 }
 
 function symmetriesAreDeclared(claim: Claim, accept: Accept, context: BindContext): void {
-  const declared = [...context.symbols.symmetries.keys()];
   for (const symmetry of claim.symmetries) {
     if (context.symbols.symmetries.has(symmetry.text)) continue;
+    // Listed only for a message: building the list for every claim would make binding quadratic.
+    const declared = [...context.symbols.symmetries.keys()];
     const constructor = findConstructor(symmetry.text);
     if (constructor) {
       const example = `symmetry NAME = ${constructorExample(constructor)}`;

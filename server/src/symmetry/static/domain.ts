@@ -7,6 +7,7 @@
  * Soundness is the rule: a role is only ever attached to an axis when every op on the way is
  * known to carry it. Anything in doubt becomes `unknown`.
  */
+import { listInWords } from "../../common/suggest";
 import type { Node } from "../../onnx/model";
 
 /** An exact fraction: how far a tensor axis moves per unit shift of the input's axis (1/2 after a stride of 2). */
@@ -48,7 +49,25 @@ function gcd(a: number, b: number): number {
 export type AxisRole =
   | { kind: "grid"; groupAxis: string; scale: Ratio; halo?: { before: number; after: number } }
   | { kind: "permutation"; perms: readonly (readonly number[])[] }
-  | { kind: "geometric"; groupAxis: string; as: "vector" | "pseudovector" | "point" };
+  | { kind: "geometric"; groupAxis: string; as: "vector" | "pseudovector" | "point" }
+  | MergedRole;
+
+/**
+ * An axis that a Reshape or Flatten made by merging axes the group moves with others (`y` and `x`
+ * with `channel` into one feature axis): `parts` are the merged axes' roles, outermost first,
+ * with their `sizes` (entry `i` of the merged axis is the multi-index of `i` in `sizes`, row-major).
+ * The group still moves its entries (parts are only `grid` or `permutation` roles, never
+ * `geometric` or `merged`), so ops applied to each entry commute with it; but what it does to the
+ * axis is no single role, and only rules that say they follow merged axes (rule.ts) may meet it:
+ * a full reduction over it, a contraction that checks its weights, a reshape that splits it back.
+ * Before any other rule, the engine loses the action, naming `via`, the node that merged the axes.
+ */
+export interface MergedRole {
+  kind: "merged";
+  parts: readonly (AxisRole | undefined)[];
+  sizes: readonly number[];
+  via: { node: string; opType: string };
+}
 
 /** A known effect that makes a symmetry hold only approximately, at a node. */
 export interface Effect {
@@ -112,7 +131,33 @@ export function sameRole(a: AxisRole | undefined, b: AxisRole | undefined): bool
     return a.perms.length === b.perms.length && a.perms.every((perm, g) => perm.length === b.perms[g].length && perm.every((v, i) => v === b.perms[g][i]));
   }
   if (a.kind === "geometric" && b.kind === "geometric") return a.groupAxis === b.groupAxis && a.as === b.as;
+  if (a.kind === "merged" && b.kind === "merged") {
+    return a.sizes.length === b.sizes.length && a.sizes.every((size, i) => size === b.sizes[i] && sameRole(a.parts[i], b.parts[i]));
+  }
   return false;
+}
+
+/** The first merged axis among the states' roles, if any. */
+export function firstMergedRole(states: readonly State[]): MergedRole | undefined {
+  for (const state of states) {
+    if (state.kind !== "acted") continue;
+    const merged = state.roles.find((role): role is MergedRole => role?.kind === "merged");
+    if (merged) return merged;
+  }
+  return undefined;
+}
+
+/** `y and x with other axes`: what a merged axis is made of, in words. */
+export function mergedPartsInWords(role: MergedRole): string {
+  const names = [...new Set(role.parts.flatMap((part) => (part?.kind === "grid" ? [part.groupAxis] : part ? ["a permuted axis"] : [])))];
+  const listed = listInWords(names, "and");
+  return role.parts.some((part) => part === undefined) ? `${listed} with other axes` : listed;
+}
+
+/** The action lost at the node that merged the axes: an op that does not follow merged axes met one. */
+export function lostAtMerge(role: MergedRole, reader: Node): State {
+  const reason = `${role.via.node} merges ${mergedPartsInWords(role)} into one axis, which ${reader.name} (${reader.opType}) does not follow`;
+  return { kind: "lost", cause: { node: role.via.node, opType: role.via.opType, reason } };
 }
 
 /** Whether every axis of the state has no role (ignoring the value exponent). */

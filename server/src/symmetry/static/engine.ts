@@ -4,7 +4,7 @@
  */
 import type { BoundSpec } from "../../binding/bound";
 import type { Node, OnnxModel } from "../../onnx/model";
-import { acted, firstFailure, INVARIANT, isInvariant, unknown, type ActedState, type State } from "./domain";
+import { acted, firstFailure, firstMergedRole, INVARIANT, isInvariant, lostAtMerge, unknown, type ActedState, type State } from "./domain";
 import type { GraphFacts } from "./facts";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 import { RULES } from "./rules";
@@ -63,6 +63,9 @@ function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, fa
   if (inputs.every(isInvariant)) return all(INVARIANT);
   const rule = RULES.get(node.opType);
   if (!rule) return all(unknown(node, `the static analysis has no rule for ${node.opType}`));
+  // A merged axis (domain.ts) is only safe with the rules written for it.
+  const merged = firstMergedRole(inputs);
+  if (merged && !rule.followsMergedAxes) return all(lostAtMerge(merged, node));
   try {
     return rule({ node, group, inputs: inputs as ActedState[], facts });
   } catch (error) {

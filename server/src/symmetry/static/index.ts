@@ -2,10 +2,11 @@
  * Static checks: every (claim, symmetry) pair of a bound spec judged from the ONNX graph alone.
  */
 import type { BoundSpec } from "../../binding/bound";
-import type { Node } from "../../onnx/model";
-import { propagate, topologicalOrder } from "./engine";
+import type { Node, OnnxModel } from "../../onnx/model";
+import { propagate, topologicalOrder, type Propagation } from "./engine";
+import type { GraphFacts } from "./facts";
 import { graphFacts } from "./shapes";
-import { analysisGroup } from "./groups";
+import { analysisGroup, declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 import { judgeClaim, type StaticCheck } from "./verdict";
 
 export type { StaticCheck, Verdict } from "./verdict";
@@ -13,24 +14,70 @@ export type { StaticCheck, Verdict } from "./verdict";
 export function checkStatically(bound: BoundSpec): StaticCheck[] {
   const model = bound.model;
   if (!model || bound.claims.length === 0) return [];
-  const order = topologicalOrder(model);
-  const facts = graphFacts(model, order);
-  const producers = new Map<string, Node>();
-  for (const node of order) for (const output of node.outputs) producers.set(output, node);
+  const derived = derivedFrom(model);
   const checks: StaticCheck[] = [];
-  const propagations = new Map<string, ReturnType<typeof propagate>>();
   for (const claim of bound.claims) {
     for (const name of claim.symmetries) {
       const symmetry = bound.symmetries.get(name);
       if (!symmetry) continue;
       const group = analysisGroup(symmetry);
-      let propagation = propagations.get(name);
-      if (!propagation) {
-        propagation = propagate(model, bound, group, facts, order);
-        propagations.set(name, propagation);
-      }
-      checks.push(judgeClaim(claim, group, bound, propagation, producers));
+      checks.push(judgeClaim(claim, group, bound, propagation(derived, model, bound, group), derived.producers));
     }
   }
   return checks;
+}
+
+/**
+ * What the analysis derives from a model, kept per model object. The editor re-checks a spec at
+ * every pause in typing, and the ModelCache hands out the same OnnxModel until the file changes:
+ * so the topological order, the graph facts (shape inference, folded constants) and each
+ * symmetry's propagation are computed once per model, not per keystroke, which matters for
+ * graphs of thousands of nodes. A WeakMap, so that a model nobody holds any more (its file
+ * changed, the spec was closed) takes what was derived from it along.
+ */
+interface DerivedFacts {
+  order: Node[];
+  facts: GraphFacts;
+  producers: Map<string, Node>;
+  /** By propagationKey; the oldest entries go first once there are MAX_PROPAGATIONS. */
+  propagations: Map<string, Propagation>;
+}
+
+/** Enough for every symmetry of a large spec, while typing replaces some of them with new variants. */
+const MAX_PROPAGATIONS = 64;
+
+const derivedByModel = new WeakMap<OnnxModel, DerivedFacts>();
+
+function derivedFrom(model: OnnxModel): DerivedFacts {
+  let derived = derivedByModel.get(model);
+  if (!derived) {
+    const order = topologicalOrder(model);
+    const producers = new Map<string, Node>();
+    for (const node of order) for (const output of node.outputs) producers.set(output, node);
+    derived = { order, facts: graphFacts(model, order), producers, propagations: new Map() };
+    derivedByModel.set(model, derived);
+  }
+  return derived;
+}
+
+function propagation(derived: DerivedFacts, model: OnnxModel, bound: BoundSpec, group: AnalysisGroup): Propagation {
+  const key = propagationKey(bound, group);
+  const known = derived.propagations.get(key);
+  if (known) return known;
+  const computed = propagate(model, bound, group, derived.facts, derived.order);
+  if (derived.propagations.size >= MAX_PROPAGATIONS) derived.propagations.delete(derived.propagations.keys().next().value!);
+  derived.propagations.set(key, computed);
+  return computed;
+}
+
+/**
+ * Everything of the spec that a propagation depends on: the symmetry (its name appears in
+ * reasons) and the roles and value exponents it gives the declared inputs, where the walk
+ * starts. Two specs, or two versions of one spec, with the same key share the walk.
+ */
+function propagationKey(bound: BoundSpec, group: AnalysisGroup): string {
+  const inputs = bound.tensors
+    .filter((tensor) => tensor.direction === "input")
+    .map((tensor) => [tensor.name, declaredRoles(group, tensor), declaredExponent(group, tensor.name)]);
+  return JSON.stringify([group.name, group.group, inputs]);
 }

@@ -17,5 +17,16 @@ export interface RuleInput {
   facts: GraphFacts;
 }
 
-/** Returns one state per node output. */
-export type Rule = (input: RuleInput) => State[];
+/**
+ * Returns one state per node output. A rule that handles `merged` axes (domain.ts) soundly says
+ * so with `followsMergedAxes` (see `followingMergedAxes`); the engine never shows one to the others.
+ */
+export interface Rule {
+  (input: RuleInput): State[];
+  readonly followsMergedAxes?: boolean;
+}
+
+/** The rule, marked as one that handles merged axes: it keeps them only where it knows that is exact. */
+export function followingMergedAxes(rule: (input: RuleInput) => State[]): Rule {
+  return Object.assign((input: RuleInput) => rule(input), { followsMergedAxes: true });
+}

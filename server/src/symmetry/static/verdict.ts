@@ -6,7 +6,7 @@
  */
 import type { BoundClaim, BoundSpec, BoundTensor } from "../../binding/bound";
 import type { Node } from "../../onnx/model";
-import { sameRole, type AxisRole, type Effect, type State } from "./domain";
+import { firstMergedRole, mergedPartsInWords, sameRole, type AxisRole, type Effect, type State } from "./domain";
 import type { Propagation } from "./engine";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 
@@ -15,6 +15,8 @@ export type Verdict = "proved" | "approximate" | "violated" | "unknown";
 export interface StaticCheck {
   claim: BoundClaim;
   symmetry: string;
+  /** The output the verdict is about: for a claim on several outputs, the one that fares worst. */
+  output: string;
   verdict: Verdict;
   /** One sentence: why. */
   reason: string;
@@ -35,7 +37,7 @@ export function judgeClaim(claim: BoundClaim, group: AnalysisGroup, bound: Bound
 }
 
 function judgeOutput(claim: BoundClaim, output: string, group: AnalysisGroup, bound: BoundSpec, propagation: Propagation, producers: ReadonlyMap<string, Node>): StaticCheck {
-  const base = { claim, symmetry: group.name, effects: [] as Effect[] };
+  const base = { claim, symmetry: group.name, output, effects: [] as Effect[] };
   const state: State = propagation.states.get(output) ?? { kind: "unknown", cause: { node: output, opType: "?", reason: `${output} is produced by no node` } };
   if (state.kind !== "acted") {
     const path = pathTo(state.cause.node, output, propagation, producers);
@@ -46,7 +48,9 @@ function judgeOutput(claim: BoundClaim, output: string, group: AnalysisGroup, bo
   const mismatch = tensor ? describeMismatch(claim, group, tensor, state) : `${output} is not declared`;
   const path = pathTo(undefined, output, propagation, producers);
   if (mismatch) {
-    const last = producers.get(output);
+    // No claim asks for a merged axis: the node that merged it is the one to look at.
+    const merged = firstMergedRole([state]);
+    const last = merged ? { name: merged.via.node, opType: merged.via.opType } : producers.get(output);
     return { ...base, verdict: "violated", reason: mismatch, node: last?.name ?? null, opType: last?.opType ?? null, path };
   }
   if (state.approx.length > 0) {
@@ -80,6 +84,7 @@ function roleInWords(role: AxisRole | undefined): string {
     return `moves as ${role.groupAxis}${scale}${halo}`;
   }
   if (role.kind === "geometric") return `is rotated as a ${role.as} of ${role.groupAxis}`;
+  if (role.kind === "merged") return `merges ${mergedPartsInWords(role)} (by ${role.via.node})`;
   return `is permuted (${role.perms.map((perm) => `(${perm.join(" ")})`).join(", ")})`;
 }
 

@@ -6,7 +6,7 @@
  */
 import { acted, isInvariant, lost, unknown, withEffect, type State } from "../domain";
 import { floatAttribute } from "../../../onnx/attributes";
-import type { Rule, RuleInput } from "../rule";
+import { followingMergedAxes, type Rule, type RuleInput } from "../rule";
 
 interface UnaryFacts {
   /** f(-x) = -f(x). */
@@ -122,10 +122,13 @@ const cast: Rule = ({ node, inputs, facts }) => {
   return [narrows ? withEffect(x, { node: node.name, reason: `rounding to ${to}` }) : x];
 };
 
-export const elementwiseRules: ReadonlyMap<string, Rule> = new Map<string, Rule>([
-  ...Object.entries(UNARY).map(([op, facts]) => [op, unaryRule(facts)] as const),
-  ["Clip", clip],
-  ["Dropout", dropout],
-  ["Cast", cast],
-  ["CastLike", cast],
-]);
+/** Each rule here applies a function to each entry, so it commutes with a merged axis' moves of entries too. */
+export const elementwiseRules: ReadonlyMap<string, Rule> = new Map<string, Rule>(
+  [
+    ...Object.entries(UNARY).map(([op, facts]) => [op, unaryRule(facts)] as const),
+    ["Clip", clip] as const,
+    ["Dropout", dropout] as const,
+    ["Cast", cast] as const,
+    ["CastLike", cast] as const,
+  ].map(([op, rule]) => [op, followingMergedAxes(rule)]),
+);
