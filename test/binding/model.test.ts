@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { resolveModelPath } from "../../server/src/binding/modelPath";
 import { parseSpec } from "../../server/src/dsl/parse";
+import { externalTensor, GraphBuilder } from "../support/onnxBuilder";
 import { applyFix, assertClean, bindFiles, codes, modelBytes, only, rebindWithFix, textAt } from "./fixtures";
 
 const cnn = modelBytes([["image", [1, 3, 16, 16]]], [["logits", [1, 10]]]);
@@ -121,4 +122,19 @@ test("a second model statement is an error, with a fix that removes it", async (
   assert.equal(extra.severity, "error");
   assertClean(await rebindWithFix(bound, extra, files));
   assert.equal(bound.bound.modelPath, path.join(bound.folder, "net.onnx"), "the first model statement still counts");
+});
+
+test("a model with weights in external files: one note on the model line, naming the files", async () => {
+  const external = new GraphBuilder("net")
+    .input("image", "float", [1, 3, 16, 16])
+    .initializer("w", externalTensor("float", [10, 3], "net.onnx.data", { offset: 0, length: 120 }))
+    .initializer("b", externalTensor("float", [10], "net.onnx.data", { offset: 120, length: 40 }))
+    .output("logits", "float", [1, 10])
+    .toModelBytes();
+  const text = `model "net.onnx"\n${BODY}`;
+  const bound = await bindFiles(text, { "net.onnx": external });
+  const note = only(bound, "bind.external-data");
+  assert.equal(note.severity, "info");
+  assert.equal(note.message, 'the model keeps 2 tensors in `net.onnx.data`, which symcheck does not read yet: static checks that need those weights say unknown');
+  assert.equal(textAt(text, note.range), '"net.onnx"');
 });

@@ -16,6 +16,25 @@ const MAX_CANDIDATE_FIXES = 5;
 export function checkModel(context: BindContext, accept: Accept): void {
   reportExtraModelStatements(context, accept);
   reportModelLoadProblem(context, accept);
+  reportExternalData(context, accept);
+}
+
+/**
+ * Weights kept in separate files (models over 2 GB, or exported with external data) are listed
+ * by the reader but not read: say so once, since checks that need those weights cannot decide.
+ */
+function reportExternalData(context: BindContext, accept: Accept): void {
+  const load = context.model?.load;
+  if (!load?.ok || load.model.externalData.length === 0) return;
+  const references = load.model.externalData;
+  const files = [...new Set(references.map((reference) => reference.location))];
+  const where = context.symbols.modelStatements[0]?.path?.range ?? firstLineRange(context.symbols.spec);
+  accept(
+    "info",
+    "bind.external-data",
+    `the model keeps ${references.length === 1 ? "one tensor" : `${references.length} tensors`} in ${listInWords(files.map(quote), "and")}, which symcheck does not read yet: static checks that need those weights say unknown`,
+    where,
+  );
 }
 
 function reportExtraModelStatements(context: BindContext, accept: Accept): void {
