@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { GraphBuilder, floatTensor, int64Tensor, randomFloats, seededRandom } from "../test/support/onnxBuilder";
+import { SPEC_EXAMPLES } from "../test/support/specExamples";
 
 export interface Example {
   /** The spec's file name without `.sym`. */
@@ -28,6 +29,16 @@ const PAD_YX_BY_ONE = [0, 0, 1, 1, 0, 0, 1, 1];
 
 export function buildExamples(): Example[] {
   return [tinyCnn(), deepSets(), molecule(), p4Conv(), vad(), flattenCnn()];
+}
+
+/**
+ * One of the language spec's examples with a few comment lines that describe its network
+ * inserted after its title line.
+ */
+function describedSpec(specExample: string, description: string[]): string {
+  const afterTitle = specExample.indexOf("\n") + 1;
+  const comments = description.map((line) => `# ${line}\n`).join("");
+  return specExample.slice(0, afterTitle) + comments + specExample.slice(afterTitle);
 }
 
 /** Numbers drawn uniformly from [low, high). */
@@ -70,20 +81,10 @@ function tinyCnn(): Example {
     name: "tiny_cnn",
     modelFile: "tiny_cnn.onnx",
     model: g.toModelBytes({ opset: 19, ...PRODUCER }),
-    spec: `# tiny_cnn.sym: a convolutional classifier
-# tiny_cnn.onnx: circular (wrap) padding, a 3x3 convolution whose kernels quarter turns leave
-# unchanged, ReLU, global average pooling and a linear layer. Made by \`npm run examples\`.
-model "tiny_cnn.onnx"
-input  image  [batch, channel, y, x]
-output logits [batch, class]
-
-symmetry shift = translate(y, x)
-symmetry turn  = rotate90(y, x)
-
-invariant logits under shift
-invariant logits under turn within 1e-3
-check { samples 16  size batch = 2 }
-`,
+    spec: describedSpec(SPEC_EXAMPLES.tinyCnn, [
+      "tiny_cnn.onnx: circular (wrap) padding, a 3x3 convolution whose kernels quarter turns leave",
+      "unchanged, ReLU, global average pooling and a linear layer. Made by `npm run examples`.",
+    ]),
   };
 }
 
@@ -122,19 +123,10 @@ function deepSets(): Example {
     name: "deepsets",
     modelFile: "deepsets.onnx",
     model: g.toModelBytes({ opset: 17, ...PRODUCER }),
-    spec: `# deepsets.sym: a set model with a per-element output
-# deepsets.onnx: a shared MLP on each of 6 elements, a sum over them, a linear layer (pooled),
-# and a score per element from its embedding and the sum (scores). Made by \`npm run examples\`.
-model "deepsets.onnx"
-input  points [batch, element, feature]
-output pooled [batch, out]
-output scores [batch, element]
-
-symmetry perm = permute(element)
-
-invariant   pooled under perm
-equivariant scores under perm
-`,
+    spec: describedSpec(SPEC_EXAMPLES.deepsets, [
+      "deepsets.onnx: a shared MLP on each of 6 elements, a sum over them, a linear layer (pooled),",
+      "and a score per element from its embedding and the sum (scores). Made by `npm run examples`.",
+    ]),
   };
 }
 
@@ -187,21 +179,10 @@ function molecule(): Example {
     name: "molecule",
     modelFile: "egnn.onnx",
     model: g.toModelBytes({ opset: 17, ...PRODUCER }),
-    spec: `# molecule.sym: an E(3)-equivariant force field
-# egnn.onnx: for 5 atoms, an MLP on each pair's squared distance and charges; the energy sums
-# the pairs' energies, the force on atom i sums (pos_i - pos_j) * phi(pair). Made by \`npm run examples\`.
-model "egnn.onnx"
-input  pos    [batch, atom, xyz: point]
-input  charge [batch, atom]
-output energy [batch]
-output force  [batch, atom, xyz: vector]
-
-symmetry rigid  = E(xyz)
-symmetry relabel = permute(atom)
-
-invariant   energy under rigid, relabel
-equivariant force  under rigid, relabel within 1e-3
-`,
+    spec: describedSpec(SPEC_EXAMPLES.molecule, [
+      "egnn.onnx: for 5 atoms, an MLP on each pair's squared distance and charges; the energy sums",
+      "the pairs' energies, the force on atom i sums (pos_i - pos_j) * phi(pair). Made by `npm run examples`.",
+    ]),
   };
 }
 
@@ -248,15 +229,10 @@ function p4Conv(): Example {
     name: "p4conv",
     modelFile: "p4conv.onnx",
     model: g.toModelBytes({ opset: 19, ...PRODUCER }),
-    spec: `# p4conv.sym: a group convolution; its features carry one channel per quarter turn
-# p4conv.onnx: one set of 3x3 kernels turned 0 to 3 quarter turns, applied with circular padding
-# and reshaped to [batch, turn, channel, y, x], then ReLU. Made by \`npm run examples\`.
-model "p4conv.onnx"
-input  image [batch, channel, y, x]
-output feat  [batch, orient: turn, channel, y, x]
-symmetry turn = rotate90(y, x)
-equivariant feat under turn
-`,
+    spec: describedSpec(SPEC_EXAMPLES.p4conv, [
+      "p4conv.onnx: one set of 3x3 kernels turned 0 to 3 quarter turns, applied with circular padding",
+      "and reshaped to [batch, turn, channel, y, x], then ReLU. Made by `npm run examples`.",
+    ]),
   };
 }
 
@@ -282,15 +258,10 @@ function vad(): Example {
     name: "vad",
     modelFile: "vad.onnx",
     model: g.toModelBytes({ opset: 17, ...PRODUCER }),
-    spec: `# vad.sym: an audio model should not care about polarity
-# vad.onnx: the signal's square, summed over windows of 16 samples every 8 (a strided Conv),
-# then a sigmoid: one speech probability per frame. Made by \`npm run examples\`.
-model "vad.onnx"
-input  audio [batch, time]
-output speech [batch, frame]
-symmetry polarity = negate(audio)
-invariant speech under polarity within 1e-3
-`,
+    spec: describedSpec(SPEC_EXAMPLES.vad, [
+      "vad.onnx: the signal's square, summed over windows of 16 samples every 8 (a strided Conv),",
+      "then a sigmoid: one speech probability per frame. Made by `npm run examples`.",
+    ]),
   };
 }
 

@@ -4,62 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { SPEC_EXAMPLES } from "../support/specExamples";
 import { assertClean, bindFiles, modelBytes } from "./fixtures";
 
-const TINY_CNN = `# tiny_cnn.sym: a convolutional classifier
-model "tiny_cnn.onnx"
-input  image  [batch, channel, y, x]
-output logits [batch, class]
-
-symmetry shift = translate(y, x)
-symmetry turn  = rotate90(y, x)
-
-invariant logits under shift
-invariant logits under turn within 1e-3
-check { samples 16  size batch = 2 }
-`;
-
-const DEEPSETS = `# deepsets.sym: a set model with a per-element output
-model "deepsets.onnx"
-input  points [batch, element, feature]
-output pooled [batch, out]
-output scores [batch, element]
-
-symmetry perm = permute(element)
-
-invariant   pooled under perm
-equivariant scores under perm
-`;
-
-const MOLECULE = `# molecule.sym: an E(3)-equivariant force field
-model "egnn.onnx"
-input  pos    [batch, atom, xyz: point]
-input  charge [batch, atom]
-output energy [batch]
-output force  [batch, atom, xyz: vector]
-
-symmetry rigid  = E(xyz)
-symmetry relabel = permute(atom)
-
-invariant   energy under rigid, relabel
-equivariant force  under rigid, relabel within 1e-3
-`;
-
-const P4CONV = `# p4conv.sym: a group convolution; its features carry one channel per quarter turn
-model "p4conv.onnx"
-input  image [batch, channel, y, x]
-output feat  [batch, orient: turn, channel, y, x]
-symmetry turn = rotate90(y, x)
-equivariant feat under turn
-`;
-
-const VAD = `# vad.sym: an audio model should not care about polarity
-model "vad.onnx"
-input  audio [batch, time]
-output speech [batch, frame]
-symmetry polarity = negate(audio)
-invariant speech under polarity within 1e-3
-`;
+const { tinyCnn: TINY_CNN, deepsets: DEEPSETS, molecule: MOLECULE, p4conv: P4CONV, vad: VAD } = SPEC_EXAMPLES;
 
 const models = {
   "tiny_cnn.onnx": modelBytes([["image", ["batch", 3, 16, 16]]], [["logits", ["batch", 10]]]),

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { GraphBuilder } from "../support/onnxBuilder";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(repoRoot, "bin/symcheck.js");
@@ -15,11 +16,32 @@ function symcheck(args: string[], cwd = repoRoot) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function tempSpec(name: string, text: string): string {
+function tempSpec(name: string, text: string, model?: { name: string; bytes: Uint8Array }): string {
   const folder = mkdtempSync(path.join(tmpdir(), "symcheck-cli-"));
   writeFileSync(path.join(folder, name), text);
+  if (model) writeFileSync(path.join(folder, model.name), model.bytes);
   return folder;
 }
+
+/** signal -> Tanh -> `second` -> out: under negation, Tanh keeps the output odd (proved), Relu breaks it (violated). */
+function oddModel(second: "Tanh" | "Relu"): { name: string; bytes: Uint8Array } {
+  const bytes = new GraphBuilder("odd")
+    .input("signal", "float", ["batch", 16])
+    .node("Tanh", ["signal"], ["hidden"], {}, { name: "squash" })
+    .node(second, ["hidden"], ["out"], {}, { name: "second" })
+    .output("out", "float", ["batch", 16])
+    .toModelBytes();
+  return { name: "odd.onnx", bytes };
+}
+
+const ODD_SPEC = `model "odd.onnx"
+input  signal [batch, time]
+output out    [batch, time]
+symmetry flipsign = negate(signal, out)
+symmetry shift    = translate(time)
+equivariant out under flipsign, shift
+check { size batch = 2 }
+`;
 
 describe("symcheck on the bundled examples", () => {
   test("checks every example spec and lists one entry per claim and symmetry", () => {
@@ -42,6 +64,55 @@ describe("symcheck on the bundled examples", () => {
     const { stdout } = symcheck(["examples/deepsets.sym"]);
     assert.match(stdout, /^examples\/deepsets\.sym:\d+:1: claim: invariant pooled under perm/m);
     assert.match(stdout, /^1 spec, 2 claims: 0 errors, 0 warnings$/m);
+  });
+});
+
+describe("symcheck reports the static verdicts", () => {
+  const claimColumn = ODD_SPEC.split("\n")[5].indexOf("flipsign") + 1;
+
+  test("a violated claim is a compiler-style error on the claim's line, and the exit status is 1", () => {
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Relu")));
+    assert.equal(status, 1);
+    const lines = stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 2, stdout);
+    assert.match(lines[0], new RegExp(`^odd\\.sym:6:${claimColumn}: error: equivariant out under flipsign is violated: second \\(Relu\\): .+; path: signal -> squash -> second \\[static\\.violated\\]$`));
+    assert.equal(lines[1], "1 spec, 2 claims: 1 proved, 1 violated; 1 error, 0 warnings");
+  });
+
+  test("the JSON report gives each (claim, symmetry) pair its static verdict, reason and node", () => {
+    const { status, stdout } = symcheck(["--json", "odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Relu")));
+    assert.equal(status, 1);
+    const [file] = JSON.parse(stdout).files;
+    const [flipsign, shift] = file.claims;
+    assert.deepEqual(Object.keys(flipsign.static).sort(), ["node", "reason", "verdict"]);
+    assert.equal(flipsign.line, 6);
+    assert.equal(flipsign.symmetry, "flipsign");
+    assert.equal(flipsign.static.verdict, "violated");
+    assert.equal(flipsign.static.node, "second");
+    assert.match(flipsign.static.reason, /neither odd nor even/);
+    assert.deepEqual({ ...shift.static, reason: undefined }, { verdict: "proved", node: null, reason: undefined });
+    assert.deepEqual(
+      file.diagnostics.map((d: { line: number; column: number; severity: string; code: string }) => `${d.line}:${d.column} ${d.severity} ${d.code}`),
+      [`6:${claimColumn} error static.violated`],
+    );
+  });
+
+  test("claims that are all proved print only the summary and exit 0", () => {
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Tanh")));
+    assert.equal(stdout, "1 spec, 2 claims: 2 proved; 0 errors, 0 warnings\n");
+    assert.equal(status, 0);
+  });
+
+  test("an op the analysis does not know is information: the claim is unknown, and the exit status stays 0", () => {
+    const unknownOp = new GraphBuilder("odd")
+      .input("signal", "float", ["batch", 16])
+      .node("MadeUpOp", ["signal"], ["out"], {}, { name: "mystery" })
+      .output("out", "float", ["batch", 16])
+      .toModelBytes();
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, { name: "odd.onnx", bytes: unknownOp }));
+    assert.match(stdout, /^odd\.sym:6:\d+: info: equivariant out under flipsign is unknown: mystery \(MadeUpOp\): .*\[static\.unknown\]$/m);
+    assert.match(stdout, /^1 spec, 2 claims: 2 unknown; 0 errors, 0 warnings$/m);
+    assert.equal(status, 0);
   });
 });
 

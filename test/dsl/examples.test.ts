@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import type { Claim, InputSetting, Statement, SymmetryDeclaration, TensorDeclaration } from "../../server/src/dsl/ast";
 import { parseClean, texts } from "./helpers";
-import { SPEC_EXAMPLES } from "./specExamples";
+import { SPEC_EXAMPLES } from "../support/specExamples";
 
 function ofKind<K extends Statement["kind"]>(statements: Statement[], kind: K): Extract<Statement, { kind: K }>[] {
   return statements.filter((statement): statement is Extract<Statement, { kind: K }> => statement.kind === kind);

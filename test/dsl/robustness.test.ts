@@ -3,7 +3,7 @@ import test from "node:test";
 import { comparePositions, type Position, type Range } from "../../server/src/common/text";
 import type { SpecFile } from "../../server/src/dsl/ast";
 import { parseSpec } from "../../server/src/dsl/parse";
-import { SPEC_EXAMPLES } from "./specExamples";
+import { SPEC_EXAMPLES } from "../support/specExamples";
 
 /** A small seeded generator (mulberry32): the same inputs on every run. */
 function random(seed: number): () => number {

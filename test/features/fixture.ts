@@ -64,6 +64,15 @@ export function analyze(text: string): Promise<SpecAnalysis> {
   return analyzeSpec(SPEC_PATH, text, new ModelCache());
 }
 
+/**
+ * The parser's and the binder's diagnostics, without the static verdicts: this fixture's model
+ * computes only `force`, so its claims' verdicts say little, and they are tested elsewhere
+ * (staticVerdicts.test.ts).
+ */
+export function specDiagnostics(analysis: SpecAnalysis): SpecAnalysis["diagnostics"] {
+  return analysis.diagnostics.filter((diagnostic) => !diagnostic.code.startsWith("static."));
+}
+
 /** Analyses a text with one `|` marking the cursor; returns the analysis and the cursor's position. */
 export async function analyzeAtCursor(textWithCursor: string): Promise<{ analysis: SpecAnalysis; position: Position }> {
   const { text, position } = splitCursor(textWithCursor);

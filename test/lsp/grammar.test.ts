@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { AXIS_KINDS, CHECK_SETTINGS, CONSTRUCTORS, DISTRIBUTIONS, STATEMENT_KEYWORDS } from "../../server/src/dsl/vocabulary";
-import { SPEC_EXAMPLES } from "../dsl/specExamples";
+import { SPEC_EXAMPLES } from "../support/specExamples";
 import { repoRoot } from "../support/lspClient";
 
 interface Rule {

@@ -1,9 +1,10 @@
 /**
  * `npm run test:ui`: the extension as a person sees it. Packages the .vsix, installs it into a
  * fresh code-server, opens an example spec with a mistake in headless Chromium, and checks what
- * is on the screen: grammar colours, the squiggle, the Problems panel, a hover. Each step saves a
- * screenshot under test-results/ui/; `-- --update-screenshot` also copies the last one to
- * docs/screenshot.png (the README's picture).
+ * is on the screen: grammar colours, the squiggle, the Problems panel, a hover; then the example
+ * whose claim is broken on purpose: the static verdict's squiggle, its CodeLens, its explanation.
+ * Each step saves a screenshot under test-results/ui/; `-- --update-screenshot` also copies the
+ * last one to docs/screenshot.png (the README's picture).
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -24,6 +25,8 @@ import {
 } from "../vscode/editorHarness";
 
 const artifacts = path.join(repoRoot, "test-results", "ui");
+/** The example with a claim that the static analysis finds violated (a Gemm after Flatten). */
+const violatedExample = "flatten_cnn.sym";
 const stepTimeoutMs = 20_000;
 
 /** The spec the test opens: its file name and text. */
@@ -54,11 +57,7 @@ const steps: Step[] = [
     async run(page, spec) {
       await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
       await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: stepTimeoutMs });
-      await page.keyboard.press("Control+P");
-      const quickOpen = page.locator(".quick-input-widget input");
-      await quickOpen.waitFor({ timeout: stepTimeoutMs });
-      await quickOpen.fill(spec.name);
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: spec.name }).first().click({ timeout: stepTimeoutMs });
+      await openFromQuickOpen(page, spec.name);
       await page.locator(".monaco-editor .view-line", { hasText: "shfit" }).waitFor({ timeout: stepTimeoutMs });
     },
   },
@@ -120,7 +119,58 @@ const steps: Step[] = [
       assert.match(text, /float\[\w+, 10\]/, `the hover should show the model's type of logits; hover: ${text}`);
     },
   },
+  {
+    name: "a violated claim is underlined, and its CodeLens shows the verdict",
+    screenshot: "6-verdict",
+    async run(page) {
+      await page.mouse.move(5, 400); // away from the previous hover, so that it closes
+      await openFromQuickOpen(page, violatedExample);
+      const lens = page.locator(".monaco-editor .codelens-decoration", { hasText: "shift: violated at" }).first();
+      await lens.waitFor({ timeout: stepTimeoutMs });
+      const claim = claimLine(page);
+      await claim.waitFor({ timeout: stepTimeoutMs });
+      // The squiggle is drawn in the overlay layer, on the claim's line (same vertical band).
+      const claimBox = await claim.boundingBox();
+      const squiggle = page.locator(".monaco-editor .squiggly-error").last();
+      await squiggle.waitFor({ timeout: stepTimeoutMs });
+      const squiggleBox = await squiggle.boundingBox();
+      assert.ok(claimBox && squiggleBox, "the claim and its squiggle should be on screen");
+      assert.ok(Math.abs(squiggleBox.y - claimBox.y) < claimBox.height, `the squiggle (y ${squiggleBox.y}) should be on the claim's line (y ${claimBox.y})`);
+      const problem = page.locator(".markers-panel .monaco-list-row", { hasText: "is violated" }).first();
+      await problem.waitFor({ timeout: stepTimeoutMs });
+      const label = (await problem.getAttribute("aria-label")) ?? "";
+      assert.match(label, /^Error: invariant logits under shift is violated: .+ path: image -> /, `Problems row: ${label}`);
+    },
+  },
+  {
+    name: "hovering the claim's symmetry explains the verdict",
+    screenshot: "7-explanation",
+    async run(page) {
+      const box = await claimLine(page).locator("span > span", { hasText: "shift" }).first().boundingBox();
+      assert.ok(box, "the claim should be on screen");
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const hover = page.locator(".monaco-editor .monaco-hover-content", { hasText: "Static check" }).first();
+      await hover.waitFor({ timeout: stepTimeoutMs });
+      const text = await hover.innerText();
+      assert.match(text, /invariant logits under shift is violated/, `hover: ${text}`);
+      assert.match(text, /Path: image -> /, `hover: ${text}`);
+    },
+  },
 ];
+
+async function openFromQuickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  const quickOpen = page.locator(".quick-input-widget input");
+  await quickOpen.waitFor({ timeout: stepTimeoutMs });
+  await quickOpen.fill(fileName);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: fileName }).first().click({ timeout: stepTimeoutMs });
+}
+
+/** The violated example's claim line on screen. */
+function claimLine(page: Page) {
+  return page.locator(".monaco-editor .view-lines .view-line", { hasText: /^invariant\s+logits\s+under\s+shift/ });
+}
 
 /**
  * The colour class (`mtk5`: one class per theme colour) of each distinct token text on screen,

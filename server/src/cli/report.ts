@@ -4,7 +4,9 @@
  */
 import * as path from "node:path";
 import type { Severity } from "../common/diagnostic";
+import type { BoundClaim } from "../binding/bound";
 import type { SpecAnalysis } from "../service/analysis";
+import type { Verdict } from "../symmetry/static";
 
 export interface ReportDiagnostic {
   line: number;
@@ -15,12 +17,13 @@ export interface ReportDiagnostic {
 }
 
 export interface StaticResult {
-  verdict: "proved" | "approximate" | "violated" | "unknown";
+  verdict: Verdict;
   reason: string;
+  /** The node that breaks the claim or is not understood (for `approximate`, the first effect's). */
   node: string | null;
 }
 
-/** One (claim, symmetry) pair. `static` is null until the static analysis judges it. */
+/** One (claim, symmetry) pair. `static` is null when the static analysis did not run (it failed: a diagnostic says so). */
 export interface ReportClaim {
   line: number;
   kind: "invariant" | "equivariant";
@@ -61,10 +64,15 @@ function reportFile(analysis: SpecAnalysis, cwd: string): ReportFile {
         kind: claim.kind,
         outputs: claim.outputs,
         symmetry,
-        static: null,
+        static: staticResult(analysis, claim, symmetry),
       })),
     ),
   };
+}
+
+function staticResult(analysis: SpecAnalysis, claim: BoundClaim, symmetry: string): StaticResult | null {
+  const check = analysis.staticChecks.find((candidate) => candidate.claim === claim && candidate.symmetry === symmetry);
+  return check ? { verdict: check.verdict, reason: check.reason, node: check.node } : null;
 }
 
 /** A claim fails when the static analysis finds it violated. */

@@ -1,7 +1,16 @@
-/** Text output that reads like a compiler's: `file:line:column: severity: message [code]`, then a summary. */
-import type { Report, ReportClaim, ReportFile } from "./report";
+/**
+ * Text output that reads like a compiler's: `file:line:column: severity: message [code]`, then a
+ * summary. A claim that is not proved is one of those lines (its static verdict is a diagnostic:
+ * `error: invariant logits under shift is violated: ... [static.violated]`); the summary counts
+ * the verdicts, proved ones included.
+ */
+import { plural } from "../binding/fixes";
+import type { Verdict } from "../symmetry/static";
+import type { Report, ReportFile } from "./report";
 
 const COLORS = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m", hint: "\x1b[2m", bold: "\x1b[1m", reset: "\x1b[0m" };
+
+const VERDICTS: readonly Verdict[] = ["proved", "approximate", "violated", "unknown"];
 
 export function formatText(report: Report, color: boolean): string {
   const paint = (style: keyof typeof COLORS, text: string) => (color ? `${COLORS[style]}${text}${COLORS.reset}` : text);
@@ -10,25 +19,20 @@ export function formatText(report: Report, color: boolean): string {
     for (const d of file.diagnostics) {
       lines.push(`${file.file}:${d.line}:${d.column}: ${paint(d.severity, d.severity)}: ${d.message} [${d.code}]`);
     }
-    for (const claim of file.claims) lines.push(`${file.file}:${claim.line}:1: ${describeClaim(claim)}`);
   }
   lines.push(paint("bold", summary(report.files)));
   return lines.join("\n") + "\n";
 }
 
-function describeClaim(claim: ReportClaim): string {
-  const statement = `${claim.kind} ${claim.outputs.join(", ")} under ${claim.symmetry}`;
-  if (!claim.static) return `claim: ${statement}: not checked (no static analysis yet)`;
-  const node = claim.static.node ? ` at ${claim.static.node}` : "";
-  return `claim: ${statement}: ${claim.static.verdict}${node}: ${claim.static.reason}`;
-}
-
+/** `2 specs, 3 claims: 2 proved, 1 violated; 1 error, 0 warnings` (verdicts that no claim got are left out). */
 function summary(files: readonly ReportFile[]): string {
   const count = (severity: string) => files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === severity).length, 0);
-  const claims = files.reduce((n, f) => n + f.claims.length, 0);
-  return `${plural(files.length, "spec")}, ${plural(claims, "claim")}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  const claims = files.flatMap((file) => file.claims);
+  const verdicts = VERDICTS.map((verdict) => [verdict, claims.filter((claim) => claim.static?.verdict === verdict).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => `${n} ${verdict}`);
+  const notJudged = claims.filter((claim) => !claim.static).length;
+  if (notJudged > 0) verdicts.push(`${notJudged} not judged`);
+  const claimCounts = verdicts.length > 0 ? `: ${verdicts.join(", ")}` : "";
+  return `${plural(files.length, "spec")}, ${plural(claims.length, "claim")}${claimCounts}; ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}`;
 }

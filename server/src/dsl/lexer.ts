@@ -6,7 +6,7 @@
  * wherever a name is allowed; only the grammar decides whether `output` starts a statement.
  */
 import { createToken, Lexer, type CstNodeLocation, type IToken, type TokenType } from "chevrotain";
-import type { Position, Range } from "../common/text";
+import { SourcePositions, type Position, type Range } from "../common/text";
 
 // Categories: abstract token types that the grammar consumes; concrete tokens belong to them.
 
@@ -171,53 +171,8 @@ export function numberValue(token: IToken): number {
   return Number.parseFloat(token.image);
 }
 
-/**
- * Converts the lexer's offsets into the spec's positions: zero-based lines and characters in
- * UTF-16 code units, lines ending at `\n`, `\r\n` or `\r` (as LSP counts them). The lexer and
- * parser track offsets only (it is faster); every range in the tree and the diagnostics
- * comes from here.
- */
-export class SourcePositions {
-  /** The offset at which each line starts. */
-  private readonly lineStarts: number[] = [0];
-  /** The line of the last lookup: the tree is built in source order, so the next one is usually on it. */
-  private lastLine = 0;
-
-  constructor(text: string) {
-    for (let offset = 0; offset < text.length; offset++) {
-      const char = text.charCodeAt(offset);
-      if (char === 13 /* \r */ && text.charCodeAt(offset + 1) === 10 /* \n */) offset++;
-      if (char === 10 || char === 13) this.lineStarts.push(offset + 1);
-    }
-  }
-
-  at(offset: number): Position {
-    const line = this.onLastLine(offset) ? this.lastLine : this.lineOf(offset);
-    this.lastLine = line;
-    return { line, character: offset - this.lineStarts[line] };
-  }
-
-  private onLastLine(offset: number): boolean {
-    const next = this.lineStarts[this.lastLine + 1];
-    return this.lineStarts[this.lastLine] <= offset && (next === undefined || offset < next);
-  }
-
-  private lineOf(offset: number): number {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  }
-
-  /** `end` is exclusive. */
-  range(start: number, end: number): Range {
-    return { start: this.at(start), end: this.at(end) };
-  }
-
+/** Source positions that also read the lexer's tokens and the parser's CST node locations. */
+export class TokenPositions extends SourcePositions {
   ofToken(token: IToken): Range {
     return this.range(token.startOffset, token.startOffset + token.image.length);
   }

@@ -21,8 +21,8 @@ import {
   RBrace,
   RBracket,
   RParen,
-  SourcePositions,
   STATEMENT_KEYWORD_TOKENS,
+  TokenPositions,
   UnterminatedString,
   type LexResult,
   type StrayCharacters,
@@ -55,7 +55,7 @@ export interface ParseResult {
 
 export function parseSpec(text: string): ParseResult {
   try {
-    const positions = new SourcePositions(text);
+    const positions = new TokenPositions(text);
     const lexed = lex(text);
     const misspelt = readMisspeltKeywords(lexed.tokens, text);
     const parsed = parseTokens(lexed.tokens);
@@ -73,7 +73,7 @@ export function parseSpec(text: string): ParseResult {
   }
 }
 
-function lexicalDiagnostics(lexed: LexResult, positions: SourcePositions): SpecDiagnostic[] {
+function lexicalDiagnostics(lexed: LexResult, positions: TokenPositions): SpecDiagnostic[] {
   const diagnostics = lexed.strays.map(
     (stray): SpecDiagnostic => ({
       range: positions.range(stray.start, stray.end),
@@ -99,7 +99,7 @@ function strayMessage(stray: StrayCharacters): string {
   return `unexpected ${plural} ${shown}${hint}`;
 }
 
-function unterminatedString(token: IToken, positions: SourcePositions): SpecDiagnostic {
+function unterminatedString(token: IToken, positions: TokenPositions): SpecDiagnostic {
   const end = positions.after(token);
   // A lone backslash at the end would escape the quote we add: escape the backslash too.
   const trailingBackslashes = token.image.length - token.image.replace(/\\+$/, "").length;
@@ -158,7 +158,7 @@ function continuesStatement(keyword: TokenType, next: IToken | undefined): boole
   return tokenMatcher(next, Name) || tokenMatcher(next, QuotedString);
 }
 
-function incompleteNumber(token: IToken, positions: SourcePositions): SpecDiagnostic {
+function incompleteNumber(token: IToken, positions: TokenPositions): SpecDiagnostic {
   return {
     range: positions.ofToken(token),
     severity: "error",
@@ -171,7 +171,7 @@ function grammarDiagnostics(
   parsed: ParsedTokens,
   lexed: LexResult,
   misspelt: Set<IToken>,
-  positions: SourcePositions,
+  positions: TokenPositions,
 ): SpecDiagnostic[] {
   if (parsed.errors.length === 0) return [];
   const written = writtenTokens(parsed.cst);
@@ -194,7 +194,7 @@ function diagnose(
   previous: IToken | undefined,
   parsed: ParsedTokens,
   written: Set<IToken>,
-  positions: SourcePositions,
+  positions: TokenPositions,
 ): SpecDiagnostic {
   const found = error.token;
   if (isUnknownStatement(error)) return unknownStatement(found, error.message, positions);
@@ -225,7 +225,7 @@ function diagnose(
 }
 
 /** A word read as the statement keyword it is close to (see readMisspeltKeywords). */
-function misspeltStatementKeyword(token: IToken, positions: SourcePositions): SpecDiagnostic {
+function misspeltStatementKeyword(token: IToken, positions: TokenPositions): SpecDiagnostic {
   const keyword = String(token.tokenType.PATTERN);
   return {
     range: positions.ofToken(token),
@@ -241,7 +241,7 @@ function isUnknownStatement(error: IRecognitionException): boolean {
   return error.name === "NotAllInputParsedException" || error.context.ruleStack.length === 1;
 }
 
-function unknownStatement(found: IToken, message: string, positions: SourcePositions): SpecDiagnostic {
+function unknownStatement(found: IToken, message: string, positions: TokenPositions): SpecDiagnostic {
   const diagnostic: SpecDiagnostic = {
     range: positions.ofToken(found),
     severity: "error",
@@ -262,7 +262,7 @@ function unknownStatement(found: IToken, message: string, positions: SourcePosit
   return diagnostic;
 }
 
-function replaceWith(token: IToken, keyword: string, positions: SourcePositions): Fix {
+function replaceWith(token: IToken, keyword: string, positions: TokenPositions): Fix {
   return { title: `Change to '${keyword}'`, edits: [{ range: positions.ofToken(token), newText: keyword }], preferred: true };
 }
 

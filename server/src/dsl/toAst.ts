@@ -26,7 +26,7 @@ import type {
   TensorDeclaration,
   UnknownSetting,
 } from "./ast";
-import { Input, Invariant, numberValue, QuotedString, stringValue, type SourcePositions } from "./lexer";
+import { Input, Invariant, numberValue, QuotedString, stringValue, type TokenPositions } from "./lexer";
 import { BaseCstVisitor } from "./parser";
 
 type Tokens = IToken[] | undefined;
@@ -138,7 +138,7 @@ function isDefined<T>(value: T | undefined): value is T {
  * recovery left nothing of it. Optional properties are only set when they have a value.
  */
 class AstBuilder extends BaseCstVisitor {
-  constructor(private readonly positions: SourcePositions) {
+  constructor(private readonly positions: TokenPositions) {
     super();
     this.validateVisitor();
   }
@@ -371,7 +371,7 @@ class AstBuilder extends BaseCstVisitor {
 }
 
 /** The typed tree of a parsed spec; `comments` are the comment tokens the lexer set aside. */
-export function toAst(cst: CstNode, comments: IToken[], positions: SourcePositions): SpecFile {
+export function toAst(cst: CstNode, comments: IToken[], positions: TokenPositions): SpecFile {
   const builder = new AstBuilder(positions);
   return { statements: builder.spec(cst.children as SpecChildren), comments: comments.map((comment) => positions.ofToken(comment)) };
 }

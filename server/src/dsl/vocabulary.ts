@@ -1,11 +1,25 @@
 /**
- * What the language knows by name: statement keywords, group constructors, axis kinds and
+ * What the language knows by name: keywords, group constructors, axis kinds and
  * check settings, each with the documentation that hover and completion show. The parser,
  * the binder and the editor features all read these tables, so a new constructor or setting
  * is added here once.
  */
 
 export const STATEMENT_KEYWORDS = ["model", "input", "output", "symmetry", "invariant", "equivariant", "check"] as const;
+
+/** One line on each keyword (statement keywords and the words inside statements), for hover and completion. */
+export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
+  model: 'The ONNX file the spec describes, relative to the spec\'s folder: `model "net.onnx"`. Without it, the `.onnx` file beside the spec with the same base name.',
+  input: "Names a graph input of the model and each of its axes: `input NAME [AXES]`.",
+  output: "Names a graph output of the model and each of its axes: `output NAME [AXES]`.",
+  symmetry: "Declares a group and how it acts: `symmetry NAME = CONSTRUCTOR(ARGS)`.",
+  invariant: "Claims f(g·x) = f(x) on the listed outputs, for each listed symmetry separately.",
+  equivariant: "Claims f(g·x) = g·f(x): each listed output transforms as its declared axes (or the value group) say.",
+  under: "The symmetries a claim is checked under, each separately.",
+  within: "The claim's relative tolerance; default the check block's `tolerance`, else 1e-4 (1e-2 for float16 and bfloat16 outputs).",
+  check: "Settings of the numeric checks: `samples`, `seed`, `tolerance`, `size` and how each `input` is drawn.",
+  from: "Draws the input's samples from a NumPy `.npy` file (relative to the spec) whose first axis indexes samples, cycling through its rows.",
+};
 
 export interface OptionInfo {
   name: string;

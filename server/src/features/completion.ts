@@ -8,23 +8,29 @@ import { tokenMatcher, type IToken } from "chevrotain";
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range } from "vscode-languageserver-types";
 import { formatName, isIdentifier } from "../binding/fixes";
 import { ANONYMOUS_AXIS } from "../binding/symbols";
-import type { Position } from "../common/text";
+import { SourcePositions, type Position } from "../common/text";
 import type * as ast from "../dsl/ast";
-import { lex, Name, NumberLiteral, QuotedString, SourcePositions, stringValue, UnterminatedString } from "../dsl/lexer";
-import { AXIS_KINDS, CHECK_SETTINGS, CONSTRUCTORS, DISTRIBUTIONS, REGULAR_GROUP_ORDERS, STATEMENT_KEYWORDS, findConstructor } from "../dsl/vocabulary";
+import { lex, Name, NumberLiteral, QuotedString, stringValue, UnterminatedString } from "../dsl/lexer";
+import {
+  AXIS_KINDS,
+  CHECK_SETTINGS,
+  CONSTRUCTORS,
+  DISTRIBUTIONS,
+  KEYWORD_DOCS,
+  REGULAR_GROUP_ORDERS,
+  STATEMENT_KEYWORDS,
+  findConstructor,
+} from "../dsl/vocabulary";
 import { describeDim, describeType, modelInputs, type ValueInfo } from "../onnx/model";
 import type { SpecAnalysis } from "../service/analysis";
-import { KEYWORD_DOCS } from "./keywordDocs";
-import { offsetAt } from "./sourceText";
 
 export function complete(analysis: SpecAnalysis, position: Position): CompletionItem[] {
-  const cursor = offsetAt(analysis.text, position);
-  const scan = scanBeforeCursor(analysis.text, cursor);
+  const positions = new SourcePositions(analysis.text);
+  const scan = scanBeforeCursor(analysis.text, positions.offsetAt(position));
   if (!scan) return [];
   const context = contextOf(scan.tokens);
-  const prefixRange = new SourcePositions(analysis.text).range(scan.prefixStart, scan.prefixEnd);
-  const lineEnd = analysis.text.indexOf("\n", scan.prefixEnd);
-  const textAfter = analysis.text.slice(scan.prefixEnd, lineEnd < 0 ? undefined : lineEnd).trimStart();
+  const prefixRange = positions.range(scan.prefixStart, scan.prefixEnd);
+  const textAfter = analysis.text.slice(scan.prefixEnd, positions.lineEnd(prefixRange.end.line)).trimStart();
   const request: Request = { analysis, prefixRange, quotedPrefix: scan.quotedPrefix, textAfter };
   return itemsFor(context, request).map((candidate) => toItem(candidate, request));
 }

@@ -11,12 +11,11 @@ import type { BoundAxis, BoundTensor } from "../binding/bound";
 import { plural } from "../binding/fixes";
 import { comparePositions, containsPosition, type Position, type Range } from "../common/text";
 import type * as ast from "../dsl/ast";
-import { AXIS_KINDS, CHECK_SETTINGS, DISTRIBUTIONS, findConstructor } from "../dsl/vocabulary";
+import { AXIS_KINDS, CHECK_SETTINGS, DISTRIBUTIONS, KEYWORD_DOCS, findConstructor } from "../dsl/vocabulary";
 import { describeType, modelInputs } from "../onnx/model";
 import type { SpecAnalysis } from "../service/analysis";
 import { explain } from "../service/verdicts";
 import type { StaticCheck } from "../symmetry/static";
-import { KEYWORD_DOCS } from "./keywordDocs";
 import { occurrenceAt, type Occurrence } from "./occurrences";
 import { constructorCall, identifierAt, textIn } from "./sourceText";
 

@@ -2,32 +2,20 @@
  * Reading the spec's raw text at positions: the features need it where the tree has no node
  * (a keyword such as `under`, a word being typed, the source of a constructor call).
  */
-import type { Position, Range } from "../common/text";
+import { SourcePositions, type Position, type Range } from "../common/text";
 import type { SymmetryDeclaration } from "../dsl/ast";
 
 const IDENTIFIER_CHAR = /[A-Za-z0-9_]/;
 
-/** The lines of the text, without their line breaks. */
+/** The lines of the text, without their line breaks (`\n`, `\r\n` or `\r`, as `SourcePositions` counts them). */
 export function linesOf(text: string): string[] {
-  return text.split(/\r?\n/);
-}
-
-/** The offset in `text` of a position; positions past a line's end clamp to it. */
-export function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const lineBreak = text.indexOf("\n", offset);
-    if (lineBreak < 0) return text.length;
-    offset = lineBreak + 1;
-  }
-  const lineEnd = text.indexOf("\n", offset);
-  const lineLength = (lineEnd < 0 ? text.length : lineEnd) - offset;
-  return offset + Math.min(position.character, lineLength);
+  return text.split(/\r\n|\r|\n/);
 }
 
 /** The text that a range covers. */
 export function textIn(text: string, range: Range): string {
-  return text.slice(offsetAt(text, range.start), offsetAt(text, range.end));
+  const positions = new SourcePositions(text);
+  return text.slice(positions.offsetAt(range.start), positions.offsetAt(range.end));
 }
 
 /** The identifier that the position is in or touches (a cursor right after a word counts), with its range. */

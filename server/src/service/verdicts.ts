@@ -9,7 +9,7 @@
  */
 import type { BoundSpec } from "../binding/bound";
 import type { Severity, SpecDiagnostic } from "../common/diagnostic";
-import type { Range } from "../common/text";
+import { range, type Range } from "../common/text";
 import { checkStatically, type StaticCheck, type Verdict } from "../symmetry/static";
 
 /** Lens titles stay short: an effect's reason is cut to this many characters. */
@@ -26,7 +26,7 @@ const MEANING: Record<Verdict, string> = {
 };
 
 /** `invariant logits under shift`: the (claim, symmetry) pair as the spec says it. */
-export function pairInWords(check: StaticCheck): string {
+function pairInWords(check: StaticCheck): string {
   return `${check.claim.kind} ${check.claim.outputs.join(", ")} under ${check.symmetry}`;
 }
 
@@ -41,9 +41,9 @@ export function judgeStatically(bound: BoundSpec): { checks: StaticCheck[]; diag
     checks = checkStatically(bound);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const range = bound.claims[0]?.declaration.keyword ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const at = bound.claims[0]?.declaration.keyword ?? range(0, 0, 0, 0);
     const message = `the static analysis failed (${reason}): its verdicts are missing. Please report this bug.`;
-    return { checks: [], diagnostics: [{ range, severity: "error", message, code: "static.internal-error" }] };
+    return { checks: [], diagnostics: [{ range: at, severity: "error", message, code: "static.internal-error" }] };
   }
   return { checks, diagnostics: verdictDiagnostics(checks) };
 }
@@ -56,15 +56,14 @@ function verdictDiagnostics(checks: readonly StaticCheck[]): SpecDiagnostic[] {
 }
 
 /** The symmetry's name in the claim (the claim's keyword if the name cannot be found, which binding rules out). */
-export function pairRange(check: StaticCheck): Range {
+function pairRange(check: StaticCheck): Range {
   const declaration = check.claim.declaration;
   return declaration.symmetries.find((name) => name.text === check.symmetry)?.range ?? declaration.keyword;
 }
 
 /** `invariant logits under shift is violated: fc (Gemm): ...; path: image -> conv1 -> flatten -> fc`. */
-export function verdictMessage(check: StaticCheck): string {
-  const verdict = check.verdict === "unknown" ? "unknown to the static analysis" : check.verdict;
-  const parts = [`${pairInWords(check)} is ${verdict}${forOutput(check)}: ${check.reason}`];
+function verdictMessage(check: StaticCheck): string {
+  const parts = [`${pairInWords(check)} is ${check.verdict}${forOutput(check)}: ${check.reason}`];
   if (check.verdict !== "approximate" && check.path.length > 1) parts.push(`path: ${pathInWords(check)}`);
   return parts.join("; ");
 }
@@ -74,7 +73,7 @@ function forOutput(check: StaticCheck): string {
   return check.claim.outputs.length > 1 ? ` for ${check.output}` : "";
 }
 
-export function pathInWords(check: StaticCheck): string {
+function pathInWords(check: StaticCheck): string {
   return check.path.join(" -> ");
 }
 

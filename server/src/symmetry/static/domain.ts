@@ -44,12 +44,16 @@ function gcd(a: number, b: number): number {
  *   representation of a group convolution's orientation axis, or a channel axis whose kernels
  *   are rotated copies of each other): (g.t)[i] = t[perms[g][i]] (then the spatial part).
  * - `geometric`: the 2- or 3-component axis `groupAxis` of a rotation group, rotated as a
- *   vector, a pseudovector, or a point (rotated and translated).
+ *   vector, a pseudovector, or a point (rotated and translated); or `product`: a sum of
+ *   component-wise products u * v of two vectors (or two pseudovectors) along the axis, such as
+ *   `Mul(d, d)`. Such a tensor is no vector, but its sum over the axis is a dot product, which
+ *   rotations leave alone: only a sum (or mean) over the axis, a multiple by something constant
+ *   along it, or a sum with another product keep it meaningful; everything else loses it.
  */
 export type AxisRole =
   | { kind: "grid"; groupAxis: string; scale: Ratio; halo?: { before: number; after: number } }
   | { kind: "permutation"; perms: readonly (readonly number[])[] }
-  | { kind: "geometric"; groupAxis: string; as: "vector" | "pseudovector" | "point" }
+  | { kind: "geometric"; groupAxis: string; as: "vector" | "pseudovector" | "point" | "product" }
   | MergedRole;
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { BoundSpec } from "../../binding/bound";
 import type { Node, OnnxModel } from "../../onnx/model";
-import { acted, firstFailure, firstMergedRole, INVARIANT, isInvariant, lostAtMerge, unknown, type ActedState, type State } from "./domain";
+import { acted, firstFailure, firstMergedRole, INVARIANT, isInvariant, lostAtMerge, mergeEffects, unknown, type ActedState, type State } from "./domain";
 import type { GraphFacts } from "./facts";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 import { RULES } from "./rules";
@@ -59,8 +59,9 @@ function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, fa
   const failure = firstFailure(inputs);
   if (failure) return all(failure);
   if (node.domain !== "" && node.domain !== "ai.onnx") return all(unknown(node, `ops of the domain ${node.domain} are not understood by the static analysis`));
-  // A deterministic op of inputs that the group leaves alone is left alone too.
-  if (inputs.every(isInvariant)) return all(INVARIANT);
+  // A deterministic op of inputs that the group leaves alone is left alone too, as exactly as they
+  // are (an input invariant only up to zero padding gives an output invariant up to the same).
+  if (inputs.every(isInvariant)) return all(acted([], 0, mergeEffects(inputs as ActedState[])));
   const rule = RULES.get(node.opType);
   if (!rule) return all(unknown(node, `the static analysis has no rule for ${node.opType}`));
   // A merged axis (domain.ts) is only safe with the rules written for it.

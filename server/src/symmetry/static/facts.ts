@@ -20,8 +20,20 @@ export interface GraphFacts {
   shape(value: string): readonly Dim[] | undefined;
   /** The value's element type, when known. */
   elementType(value: string): string | undefined;
-  /** The value's contents when it is constant (weights, folded shape computations); undefined otherwise. */
+  /**
+   * The value's contents when it is constant: initializers (decoded when first asked, then
+   * cached), `Constant` nodes, and what ops compute from constants (a weight through Transpose,
+   * Reshape, Cast...; folded shape computations). Undefined otherwise, and for a Shape of a
+   * symbolic shape, whose entries are not all numbers (see shapeVector).
+   */
   constant(value: string): ConstantTensor | undefined;
+  /**
+   * The entries of a small 0-D or 1-D tensor, usually a shape being computed, as far as they are
+   * known: a number, the name of a symbolic dim (PyTorch's flatten gives a Reshape the target
+   * `["batch", -1]` when the batch is symbolic), or undefined for an entry nothing is known of.
+   * A scalar gives one entry. Undefined when the value is not such a tensor or its length is unknown.
+   */
+  shapeVector(value: string): (number | string | undefined)[] | undefined;
   /** The node that produces a value (undefined for graph inputs and initializers). */
   producer(value: string): Node | undefined;
 }

@@ -92,8 +92,21 @@ export function declaredRoles(analysis: AnalysisGroup, tensor: BoundTensor): (Ax
 
 function roleFor(analysis: AnalysisGroup, role: ReturnType<typeof actedAxes>[number]["role"], axisName: string, kind: BoundTensor["axes"][number]["kind"]): AxisRole {
   if (role === "regular") return { kind: "permutation", perms: regularPerms(analysis) };
-  if (role === "rotated") return { kind: "geometric", groupAxis: axisName, as: kind === "point" || kind === "pseudovector" ? kind : "vector" };
+  if (role === "rotated") return { kind: "geometric", groupAxis: axisName, as: geometricKind(analysis.group, kind) };
   return { kind: "grid", groupAxis: axisName, scale: ONE };
+}
+
+/**
+ * How a rotation group moves an axis of this kind. A point differs from a vector only where the
+ * group translates, a pseudovector only where it reflects: elsewhere both are plain vectors, so
+ * that `pos - c` under SO(xyz) is the vector it is, and an output declared either way matches.
+ */
+function geometricKind(group: Group, kind: BoundTensor["axes"][number]["kind"]): "vector" | "pseudovector" | "point" {
+  const translates = group.kind === "rotation" && group.translations;
+  const reflects = group.kind === "rotation" && group.reflections;
+  if (kind === "point" && translates) return "point";
+  if (kind === "pseudovector" && reflects) return "pseudovector";
+  return "vector";
 }
 
 /** The value exponent a value group gives a declared tensor: 1 when it is listed (negated or scaled), else 0. */

@@ -6,7 +6,7 @@ import type { Node, OnnxModel } from "../../onnx/model";
 import { propagate, topologicalOrder, type Propagation } from "./engine";
 import type { GraphFacts } from "./facts";
 import { graphFacts } from "./shapes";
-import { analysisGroup, declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
+import { analysisGroup, type AnalysisGroup } from "./groups";
 import { judgeClaim, type StaticCheck } from "./verdict";
 
 export type { StaticCheck, Verdict } from "./verdict";
@@ -15,13 +15,20 @@ export function checkStatically(bound: BoundSpec): StaticCheck[] {
   const model = bound.model;
   if (!model || bound.claims.length === 0) return [];
   const derived = derivedFrom(model);
+  const inputs = inputsKey(bound);
+  const bySymmetry = new Map<string, { group: AnalysisGroup; propagation: Propagation }>();
   const checks: StaticCheck[] = [];
   for (const claim of bound.claims) {
     for (const name of claim.symmetries) {
       const symmetry = bound.symmetries.get(name);
       if (!symmetry) continue;
-      const group = analysisGroup(symmetry);
-      checks.push(judgeClaim(claim, group, bound, propagation(derived, model, bound, group), derived.producers));
+      let walked = bySymmetry.get(name);
+      if (!walked) {
+        const group = analysisGroup(symmetry);
+        walked = { group, propagation: propagation(derived, model, bound, inputs, group) };
+        bySymmetry.set(name, walked);
+      }
+      checks.push(judgeClaim(claim, walked.group, bound, walked.propagation, derived.producers));
     }
   }
   return checks;
@@ -60,8 +67,8 @@ function derivedFrom(model: OnnxModel): DerivedFacts {
   return derived;
 }
 
-function propagation(derived: DerivedFacts, model: OnnxModel, bound: BoundSpec, group: AnalysisGroup): Propagation {
-  const key = propagationKey(bound, group);
+function propagation(derived: DerivedFacts, model: OnnxModel, bound: BoundSpec, inputs: string, group: AnalysisGroup): Propagation {
+  const key = propagationKey(inputs, group);
   const known = derived.propagations.get(key);
   if (known) return known;
   const computed = propagate(model, bound, group, derived.facts, derived.order);
@@ -72,12 +79,17 @@ function propagation(derived: DerivedFacts, model: OnnxModel, bound: BoundSpec, 
 
 /**
  * Everything of the spec that a propagation depends on: the symmetry (its name appears in
- * reasons) and the roles and value exponents it gives the declared inputs, where the walk
- * starts. Two specs, or two versions of one spec, with the same key share the walk.
+ * reasons, and regular axes name it) and the declared inputs, where the walk starts, with what
+ * their starting roles and exponents are made of (see declaredRoles and declaredExponent in
+ * groups.ts: the tensor's name and each axis' name, kind and group). Two specs, or two
+ * versions of one spec, with the same key share the walk.
  */
-function propagationKey(bound: BoundSpec, group: AnalysisGroup): string {
-  const inputs = bound.tensors
-    .filter((tensor) => tensor.direction === "input")
-    .map((tensor) => [tensor.name, declaredRoles(group, tensor), declaredExponent(group, tensor.name)]);
-  return JSON.stringify([group.name, group.group, inputs]);
+function propagationKey(inputs: string, group: AnalysisGroup): string {
+  return `${JSON.stringify([group.name, group.group])} ${inputs}`;
+}
+
+/** The declared inputs as propagationKey needs them, once per spec rather than once per symmetry. */
+function inputsKey(bound: BoundSpec): string {
+  const inputs = bound.tensors.filter((tensor) => tensor.direction === "input");
+  return JSON.stringify(inputs.map((tensor) => [tensor.name, tensor.axes.map((axis) => [axis.name, axis.kind, axis.regularOf ?? null])]));
 }

@@ -4,5 +4,15 @@
  */
 import type { Rule } from "../rule";
 import { elementwiseRules } from "./elementwise";
+import { shapeRules } from "./shape";
+import { matmulRules } from "./matmul";
+import { convRules } from "./conv";
+import { padRules } from "./pad";
+import { poolRules } from "./pool";
+import { resizeRules } from "./resize";
+import { binaryRules } from "./binary";
+import { reduceRules } from "./reduce";
+import { normalizationRules } from "./normalization";
+import { softmaxRules } from "./softmax";
 
-export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([...elementwiseRules]);
+export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([...elementwiseRules, ...shapeRules, ...matmulRules, ...convRules, ...poolRules, ...padRules, ...resizeRules, ...binaryRules, ...reduceRules, ...normalizationRules, ...softmaxRules]);

@@ -1,6 +1,8 @@
 /**
  * Every example of the product spec (shared/spec/dsl.md), verbatim: each must parse with no
- * diagnostic. The whole-file examples come first, then the snippets of its sections.
+ * diagnostic. The whole-file examples come first, then the snippets of its sections. The
+ * parser, binder and grammar tests read them, and `npm run examples` writes the whole-file
+ * ones to examples/.
  */
 export const SPEC_EXAMPLES: Readonly<Record<string, string>> = {
   tinyCnn: `# tiny_cnn.sym: a convolutional classifier

@@ -1,0 +1,126 @@
+/**
+ * Static verdicts over the real transport (`node dist/server.cjs --stdio`; build first): the
+ * diagnostic of a violated claim on its line, the CodeLens of each (claim, symmetry) pair, and
+ * lenses refreshed when a model changes on disk under an unchanged spec.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CodeLensRefreshRequest, CodeLensRequest, DiagnosticSeverity, type CodeLens } from "vscode-languageserver";
+import { EDITOR_CAPABILITIES, LspSession } from "../support/lspClient";
+import { GraphBuilder } from "../support/onnxBuilder";
+
+const SIGNAL: (string | number)[] = ["batch", 16];
+
+/** signal -> Tanh (odd) -> `second` -> out: `second` is Tanh again (odd: proved) or Relu (neither odd nor even: violated). */
+function modelBytes(second: "Tanh" | "Relu"): Uint8Array {
+  return new GraphBuilder("odd")
+    .input("signal", "float", SIGNAL)
+    .node("Tanh", ["signal"], ["hidden"], {}, { name: "squash" })
+    .node(second, ["hidden"], ["out"], {}, { name: "second" })
+    .output("out", "float", SIGNAL)
+    .toModelBytes();
+}
+
+const SPEC = `model "odd.onnx"
+input  signal [batch, time]
+output out    [batch, time]
+symmetry flipsign = negate(signal, out)
+symmetry shift    = translate(time)
+equivariant out under flipsign, shift
+check { size batch = 2 }
+`;
+
+const claimLine = SPEC.split("\n").findIndex((line) => line.startsWith("equivariant"));
+const flipsignInClaim = SPEC.split("\n")[claimLine].indexOf("flipsign");
+
+const REFRESHING_CLIENT = { ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
+
+/** Polls `probe` until it holds (the server's requests to the client are not recorded by the session). */
+async function eventually(probe: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !probe(); ) {
+    if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe("static verdicts over stdio", () => {
+  let folder: string;
+  let session: LspSession;
+  let refreshes = 0;
+
+  before(async () => {
+    folder = mkdtempSync(path.join(tmpdir(), "symcheck-lsp-verdicts-"));
+    session = await LspSession.start({ folder, capabilities: REFRESHING_CLIENT });
+    session.connection.onRequest(CodeLensRefreshRequest.method, () => {
+      refreshes++;
+      return null;
+    });
+  });
+
+  after(() => {
+    session.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function open(name: string, modelSecondOp: "Tanh" | "Relu"): Promise<{ uri: string; modelFile: string }> {
+    const modelFile = path.join(folder, `${name}.onnx`);
+    writeFileSync(modelFile, modelBytes(modelSecondOp));
+    const uri = session.uriOf(path.join(folder, `${name}.sym`));
+    await session.open(uri, SPEC.replace("odd.onnx", `${name}.onnx`));
+    return { uri, modelFile };
+  }
+
+  async function lensTitles(uri: string): Promise<string[]> {
+    const lenses = (await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[] | null;
+    return (lenses ?? []).map((lens) => `${lens.range.start.line}: ${lens.command?.title} -> ${lens.command?.command}`);
+  }
+
+  test("initialize announces code lenses", async () => {
+    const { capabilities } = await session.initializeResult;
+    assert.deepEqual(capabilities.codeLensProvider, { resolveProvider: false });
+  });
+
+  test("a violated claim is an error on the symmetry's name in the claim, naming the node and the path", async () => {
+    const mark = session.mark();
+    const { uri } = await open("violated", "Relu");
+    const { diagnostics } = await session.diagnostics(uri, mark);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [violated] = diagnostics;
+    assert.equal(violated.code, "static.violated");
+    assert.equal(violated.severity, DiagnosticSeverity.Error);
+    assert.equal(violated.source, "symcheck");
+    assert.deepEqual(violated.range, {
+      start: { line: claimLine, character: flipsignInClaim },
+      end: { line: claimLine, character: flipsignInClaim + "flipsign".length },
+    });
+    assert.match(violated.message as string, /^equivariant out under flipsign is violated: second \(Relu\): .*; path: signal -> squash -> second$/);
+  });
+
+  test("the claim's lenses show each symmetry's verdict, proved included", async () => {
+    const { uri } = await open("lenses", "Relu");
+    assert.deepEqual(await lensTitles(uri), [
+      `${claimLine}: flipsign: violated at second -> symcheck.showStaticExplanation`,
+      `${claimLine}: shift: proved -> symcheck.showStaticExplanation`,
+    ]);
+  });
+
+  test("a model fixed on disk clears the error and asks the editor to refresh the lenses", async () => {
+    let mark = session.mark();
+    const { uri, modelFile } = await open("fixed", "Relu");
+    await session.diagnostics(uri, mark);
+    const before = refreshes;
+
+    writeFileSync(modelFile, modelBytes("Tanh"));
+    mark = session.mark();
+    await session.fileChanged(modelFile);
+    assert.deepEqual((await session.diagnostics(uri, mark)).diagnostics, []);
+    await eventually(() => refreshes > before, "workspace/codeLens/refresh request");
+    assert.deepEqual(await lensTitles(uri), [
+      `${claimLine}: flipsign: proved -> symcheck.showStaticExplanation`,
+      `${claimLine}: shift: proved -> symcheck.showStaticExplanation`,
+    ]);
+  });
+});

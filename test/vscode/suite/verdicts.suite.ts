@@ -1,0 +1,59 @@
+/**
+ * Static verdicts as VS Code shows them: the error of a violated claim on the claim's line (in
+ * the Problems panel and as a squiggle), and the verdict of every claim in its CodeLens.
+ */
+import * as assert from "node:assert/strict";
+import { suite, suiteSetup, test } from "mocha";
+import * as vscode from "vscode";
+import { activateSymcheck, describeDiagnostics, errorsOf, exampleText, openSpec, rangeOf, waitForDiagnostics, writeSpec } from "./helpers";
+
+/** The lenses VS Code shows on a document, as `line: title` (0-based lines), in order. */
+async function lensTitles(document: vscode.TextDocument): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+  return lenses.map((lens) => `${lens.range.start.line}: ${lens.command?.title ?? "(no title)"}`);
+}
+
+suite("static verdicts", () => {
+  suiteSetup(activateSymcheck);
+
+  test("a violated claim is an error on the claim's line, naming the node that breaks it", async () => {
+    // flatten_cnn is broken on purpose: a Gemm after Flatten mixes every cell with its own weights.
+    const { document, diagnostics } = await openSpec(writeSpec("violated.sym", exampleText("flatten_cnn.sym")));
+    const errors = errorsOf(diagnostics);
+    assert.equal(errors.length, 1, `one error expected, got: ${describeDiagnostics(diagnostics)}`);
+    const [error] = errors;
+    assert.equal(error.code, "static.violated");
+    assert.deepEqual(error.range, rangeOf(document, /^invariant logits under (shift)/m), "the error should underline the symmetry in the claim");
+    assert.match(error.message, /^invariant logits under shift is violated: \S+ \((Gemm|MatMul|Flatten|Reshape)\): .+; path: image -> /);
+  });
+
+  test("each claim's CodeLens shows its static verdict, proved included", async () => {
+    const { document } = await openSpec(writeSpec("lenses.sym", `${exampleText("flatten_cnn.sym").trimEnd()}\nsymmetry turn = rotate90(y, x)\ninvariant logits under turn\n`));
+    const claimLine = rangeOf(document, /^invariant logits under shift/m).start.line;
+    const titles = await lensTitles(document);
+    assert.equal(titles.length, 2, titles.join(" | "));
+    assert.match(titles[0], new RegExp(`^${claimLine}: shift: violated at \\S+$`));
+    assert.match(titles[1], /^\d+: turn: (proved|approximate|violated|unknown)\b/);
+  });
+
+  test("removing the violated claim clears its error and its lens, without saving", async () => {
+    const { document } = await openSpec(writeSpec("fixed-claim.sym", exampleText("flatten_cnn.sym")));
+    await waitForDiagnostics(document.uri, (now) => errorsOf(now).length === 1, "the violated claim's error");
+    const edit = new vscode.WorkspaceEdit();
+    const claim = document.lineAt(rangeOf(document, /^invariant logits under shift/m).start.line).rangeIncludingLineBreak;
+    edit.delete(document.uri, claim);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitForDiagnostics(document.uri, (now) => errorsOf(now).length === 0, "the error to clear once the claim is gone");
+    assert.deepEqual(await lensTitles(document), []);
+  });
+
+  test("the lens's command shows the explanation", async () => {
+    const { document } = await openSpec(writeSpec("explained.sym", exampleText("flatten_cnn.sym")));
+    const [lens] = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+    assert.equal(lens?.command?.command, "symcheck.showStaticExplanation");
+    const [argument] = (lens.command.arguments ?? []) as { explanation?: string }[];
+    assert.match(argument?.explanation ?? "", /^invariant logits under shift: violated \(static check\)\nWhy: /);
+    // Runs without waiting for the notification to be closed.
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+  });
+});
