@@ -114,3 +114,29 @@ describe("tokens and sets under permutations", () => {
     assertVerdict(await verdictOf(spec, model), "proved");
   });
 });
+
+describe("axes merged by Flatten", () => {
+  const SPEC = "input x [batch, channel, y, x]\noutput out [batch]\nsymmetry shift = translate(y, x)\ninvariant out under shift\n";
+
+  /** Flatten [batch, 2, 3, 3] to [batch, 18], add a bias over the 18 features, sum them. */
+  function flattenedBias(bias: number[]): GraphBuilder {
+    return new GraphBuilder("flat_bias")
+      .input("x", "float", ["batch", 2, 3, 3])
+      .initializer("bias", floatTensor([18], bias))
+      .initializer("features", int64Tensor([1], [1]))
+      .node("Flatten", ["x"], ["flat"], { axis: 1 }, { name: "flatten" })
+      .node("Add", ["flat", "bias"], ["biased"], {}, { name: "add_bias" })
+      .node("ReduceSum", ["biased", "features"], ["out"], { keepdims: 0 }, { name: "total" })
+      .output("out", "float", ["batch"]);
+  }
+
+  test("a bias that is the same over each channel's cells keeps the shifts of the merged y and x", async () => {
+    const perChannel = [...Array(9).fill(0.5), ...Array(9).fill(-2)];
+    assertVerdict(await verdictOf(SPEC, flattenedBias(perChannel)), "proved");
+  });
+
+  test("a bias that varies over the cells breaks them, naming the part of the merged axis", async () => {
+    const ramp = Array.from({ length: 18 }, (_, i) => i);
+    assertVerdict(await verdictOf(SPEC, flattenedBias(ramp)), "violated", "add_bias", /bias varies along the y part of axis 1/);
+  });
+});

@@ -1,6 +1,6 @@
 /** The engine and the verdicts, on graphs of elementwise ops: the rules every other family builds on. */
 import { describe, test } from "node:test";
-import { GraphBuilder } from "../support/onnxBuilder";
+import { floatTensor, GraphBuilder } from "../support/onnxBuilder";
 import { assertVerdict, staticChecks, verdictOf } from "./support";
 
 const IMAGE = "input x [batch, channel, y, x]\noutput out [batch, channel, y, x]\n";
@@ -52,5 +52,26 @@ describe("elementwise chains", () => {
     const checks = await staticChecks(spec, chain("Abs"));
     assertVerdict(checks[0], "violated");
     assertVerdict(checks[1], "proved");
+  });
+});
+
+describe("negation has order two", () => {
+  test("the square of an odd tensor is even, so any function of it is invariant", async () => {
+    const graph = new GraphBuilder("square").input("x", "float", ["batch", 8]).output("out", "float", ["batch", 8]);
+    graph.node("Mul", ["x", "x"], ["squared"], {}, { name: "square" });
+    graph.node("Sigmoid", ["squared"], ["out"], {}, { name: "sigmoid" });
+    assertVerdict(await verdictOf("input x [batch, feature]\noutput out [batch, feature]\nsymmetry neg = negate(x)\ninvariant out under neg\n", graph), "proved");
+  });
+});
+
+describe("effects survive ops of invariant inputs", () => {
+  test("a valid convolution's border effect reaches an output computed after global pooling", async () => {
+    const graph = new GraphBuilder("valid").input("x", "float", ["batch", 1, 8, 8]).output("out", "float", ["batch", 1, 1, 1]);
+    graph.initializer("w", floatTensor([1, 1, 3, 3], [1, 1, 1, 1, 1, 1, 1, 1, 1]));
+    graph.node("Conv", ["x", "w"], ["h"], { kernel_shape: [3, 3] }, { name: "conv" });
+    graph.node("GlobalAveragePool", ["h"], ["pooled"], {}, { name: "pool" });
+    graph.node("Softmax", ["pooled"], ["out"], { axis: 1 }, { name: "softmax" });
+    const check = await verdictOf("input x [batch, channel, y, x]\noutput out [batch, channel, _, _]\nsymmetry shift = translate(y, x)\ninvariant out under shift\n", graph);
+    assertVerdict(check, "approximate", "conv", /grid shrinks/);
   });
 });

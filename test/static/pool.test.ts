@@ -1,6 +1,6 @@
 /** MaxPool, AveragePool and LpPool as sliding windows; Resize and Upsample as resampling. */
 import { describe, test } from "node:test";
-import { GraphBuilder, floatTensor, type AttributeInput } from "../support/onnxBuilder";
+import { GraphBuilder, floatTensor, int64Tensor, type AttributeInput } from "../support/onnxBuilder";
 import { IMAGE_IN, IMAGE_OUT, POOLED_OUT } from "./convFixtures";
 import { assertVerdict, verdictOf } from "./support";
 
@@ -49,6 +49,39 @@ describe("sliding pools", () => {
   test("MaxPool's Indices number the input's cells: violated under shifts", async () => {
     const check = await verdictOf(`${IMAGE_IN}output out [batch, channel, _, _]\nsymmetry s = translate(y, x)\ninvariant out under s\n`, pooled("MaxPool", SAME_3X3, { indices: true }));
     assertVerdict(check, "violated", "pool", /Indices output numbers the input's cells/);
+  });
+});
+
+describe("global pools", () => {
+  /** x [batch, feature, point] (a set of points as a 1-D grid) -> a global pool "pool" -> out [batch, feature, 1]. */
+  function overPoints(op: string, padded = false): GraphBuilder {
+    const g = new GraphBuilder("global").input("x", "float", ["batch", 4, 6]);
+    let current = "x";
+    if (padded) {
+      g.initializer("pads", int64Tensor([6], [0, 0, 1, 0, 0, 1]));
+      g.node("Pad", ["x", "pads"], ["padded"], { mode: "wrap" }, { name: "wrap" });
+      current = "padded";
+    }
+    g.node(op, [current], ["out"], {}, { name: "pool" });
+    return g.output("out", "float", ["batch", 4, 1]);
+  }
+  const POINTS = "input x [batch, feature, point]\noutput out [batch, feature, _]\n";
+
+  test("pooling every point of a set: invariant under permutations (average, maximum)", async () => {
+    const spec = `${POINTS}symmetry p = permute(point)\ninvariant out under p\n`;
+    assertVerdict(await verdictOf(spec, overPoints("GlobalAveragePool")), "proved");
+    assertVerdict(await verdictOf(spec, overPoints("GlobalMaxPool")), "proved");
+  });
+
+  test("a global maximum is not odd: violated under negation; a global Lp norm is even: proved", async () => {
+    assertVerdict(await verdictOf(`${POINTS}symmetry n = negate(x, out)\nequivariant out under n\n`, overPoints("GlobalMaxPool")), "violated", "pool", /maximum of negated values/);
+    assertVerdict(await verdictOf(`${POINTS}symmetry n = negate(x)\ninvariant out under n\n`, overPoints("GlobalLpPool")), "proved");
+  });
+
+  test("circular padding counts border cells twice in an average, not in a maximum", async () => {
+    const spec = `${POINTS}symmetry s = translate(point)\ninvariant out under s\n`;
+    assertVerdict(await verdictOf(spec, overPoints("GlobalAveragePool", true), { opset: 19 }), "violated", "pool", /circular padding/);
+    assertVerdict(await verdictOf(spec, overPoints("GlobalMaxPool", true), { opset: 19 }), "proved");
   });
 });
 

@@ -101,6 +101,12 @@ describe("top entries, softmax and normalizations over moved axes", () => {
     assertVerdict(await verdictOf(spec, model), "proved");
   });
 
+  test("Hardmax along a permuted axis: equivariant up to ties, which go to the first largest entry", async () => {
+    const spec = "input scores [batch, token]\noutput choice [batch, token]\nsymmetry perm = permute(token)\nequivariant choice under perm\n";
+    const model = new GraphBuilder("hardmax").input("scores", "float", ["batch", 5]).node("Hardmax", ["scores"], ["choice"], { axis: -1 }, { name: "pick" }).output("choice", "float", ["batch", 5]);
+    assertVerdict(await verdictOf(spec, model), "approximate", "pick", /ties along axis 1 \(token\)/);
+  });
+
   test("Softmax's axis by opset: coerced to 2-D before 13 (both plane axes), one axis from 13 (x alone breaks quarter turns)", async () => {
     const spec = "input x [batch, channel, y, x]\noutput out [batch, channel, y, x]\nsymmetry turn = rotate90(y, x)\nequivariant out under turn\n";
     const model = () => new GraphBuilder("spatial_softmax").input("x", "float", ["batch", 3, 6, 6]).node("Softmax", ["x"], ["out"], {}, { name: "softmax" }).output("out", "float", ["batch", 3, 6, 6]);

@@ -68,6 +68,12 @@ describe("vectors and points", () => {
     assertVerdict(await verdictOf(spec, doubled), "violated", "double", /combines positions along axis 2 \(the point axis xyz\) with total weight 2/);
   });
 
+  test("the mean of two positions is a position (point weights 1/2 + 1/2)", async () => {
+    const spec = "input p [batch, xyz: point]\ninput q [batch, xyz: point]\noutput mid [batch, xyz: point]\nsymmetry rigid = SE(xyz)\nequivariant mid under rigid\n";
+    const model = new GraphBuilder("midpoint").input("p", "float", ["batch", 3]).input("q", "float", ["batch", 3]).node("Mean", ["p", "q"], ["mid"], {}, { name: "midpoint" }).output("mid", "float", ["batch", 3]);
+    assertVerdict(await verdictOf(spec, model), "proved");
+  });
+
   test("under SO (no translations) a point is rotated like a vector, so either declaration holds", async () => {
     const spec = `${POSITIONS}output out [batch, atom, xyz: vector]\nsymmetry rot = SO(xyz)\nequivariant out under rot\n`;
     const model = molecule("scaled").initializer("half", floatTensor([], [0.5])).node("Mul", ["pos", "half"], ["out"], {}, { name: "scale" }).output("out", "float", ["batch", 4, 3]);

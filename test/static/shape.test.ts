@@ -110,6 +110,24 @@ describe("Reshape and Flatten", () => {
     assertVerdict(await verdictOf(spec, model), "proved");
   });
 
+  test("PixelShuffle by Reshape, Transpose, Reshape: y and x now move 2 cells per input cell, and weights periodic by 2 keep shifts", async () => {
+    const shuffled = () =>
+      chain(["batch", 4, 4, 4], ["batch", 1], [
+        ["Reshape", ["blocks"], {}, "to_blocks"],
+        ["Transpose", [], { perm: [0, 1, 4, 2, 5, 3] }, "interleave"],
+        ["Reshape", ["image"], {}, "to_image"],
+        ["Flatten", [], { axis: 1 }, "flatten"],
+        ["Gemm", ["w"], { transB: 1 }, "fc"],
+      ])
+        .initializer("blocks", int64Tensor([6], [0, 1, 2, 2, 4, 4]))
+        .initializer("image", int64Tensor([4], [0, 1, 8, 8]));
+    const spec = `input x [batch, channel, y, x]\noutput out [batch, class]\n${SHIFT}invariant out under shift\n`;
+    const periodic = Array.from({ length: 64 }, (_, k) => 1 + (Math.floor(k / 8) % 2) * 2 + (k % 2));
+    assertVerdict(await verdictOf(spec, shuffled().initializer("w", floatTensor([1, 64], periodic))), "proved");
+    const ramp = Array.from({ length: 64 }, (_, k) => k);
+    assertVerdict(await verdictOf(spec, shuffled().initializer("w", floatTensor([1, 64], ramp))), "violated", "fc", /w changes when the y part of axis 1 is shifted by 2/);
+  });
+
   test("value groups pass through reshapes untouched", async () => {
     const model = chain(["batch", 3, 4, 4], ["batch", 48], [["Flatten", [], { axis: 1 }, "flatten"]]);
     const spec = `input x [batch, channel, y, x]\noutput out [batch, feature]\nsymmetry neg = negate(x, out)\nequivariant out under neg\n`;

@@ -4,7 +4,7 @@
  * is on the screen: grammar colours, the squiggle, the Problems panel, a hover; then the example
  * whose claim is broken on purpose: the static verdict's squiggle, its CodeLens, its explanation.
  * Each step saves a screenshot under test-results/ui/; `-- --update-screenshot` also copies the
- * last one to docs/screenshot.png (the README's picture).
+ * one of the violated claim (squiggle, lens, Problems panel) to docs/screenshot.png (the README's picture).
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -27,6 +27,8 @@ import {
 const artifacts = path.join(repoRoot, "test-results", "ui");
 /** The example with a claim that the static analysis finds violated (a Gemm after Flatten). */
 const violatedExample = "flatten_cnn.sym";
+/** The step whose screenshot is the README's: a verdict in the editor, nothing covering it. */
+const readmeScreenshot = "6-verdict";
 const stepTimeoutMs = 20_000;
 
 /** The spec the test opens: its file name and text. */
@@ -225,7 +227,7 @@ async function main(): Promise<number> {
     await server.stop();
   }
   if (process.argv.includes("--update-screenshot") && failed === 0) {
-    fs.copyFileSync(path.join(artifacts, `${steps.at(-1)?.screenshot}.png`), path.join(repoRoot, "docs", "screenshot.png"));
+    fs.copyFileSync(path.join(artifacts, `${readmeScreenshot}.png`), path.join(repoRoot, "docs", "screenshot.png"));
     console.log("docs/screenshot.png updated");
   }
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; ${vsix}; screenshots in test-results/ui, logs in ${path.relative(repoRoot, state)})`);

@@ -33,11 +33,20 @@ export function propagate(model: OnnxModel, bound: BoundSpec, group: AnalysisGro
     const source = node.inputs.find((name, i) => name !== "" && !isInvariant(inputs[i]));
     node.outputs.forEach((name, i) => {
       if (name === "") return;
-      states.set(name, outputs[i] ?? unknown(node, `gave no state for output ${i}`));
+      states.set(name, inGroup(group, outputs[i] ?? unknown(node, `gave no state for output ${i}`)));
       if (source) cameThrough.set(name, source);
     });
   }
   return { states, cameThrough };
+}
+
+/**
+ * Negation has order two: the sign (-1)^e depends only on e mod 2, so x*x of an odd x is even.
+ * Normalizing here lets every rule compare exponents without knowing the group.
+ */
+function inGroup(group: AnalysisGroup, state: State): State {
+  if (group.group.kind !== "negate" || state.kind !== "acted" || (state.exponent >= 0 && state.exponent < 2)) return state;
+  return { ...state, exponent: ((state.exponent % 2) + 2) % 2 };
 }
 
 /** Declared inputs carry their roles; everything else the graph reads (weights, undeclared inputs) is held fixed. */

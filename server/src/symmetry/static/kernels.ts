@@ -43,8 +43,8 @@ export function kernelBank(weights: ConstantTensor, groups: number, layout: "con
     if (dense) return dense;
     dense = new Float64Array(inputs * cells);
     for (let i = 0; i < inputs; i++) {
-      const [outer, inner] = layout === "conv" ? [o, i] : [i, o];
-      const local = inner - Math.floor(outer / perGroup) * second;
+      const outer = layout === "conv" ? o : i;
+      const local = (layout === "conv" ? i : o) - Math.floor(outer / perGroup) * second;
       if (local < 0 || local >= second) continue;
       const start = (outer * second + local) * cells;
       for (let cell = 0; cell < cells; cell++) dense[i * cells + cell] = values[start + cell];
@@ -133,11 +133,15 @@ export function matchChannels(bank: KernelBank, cells: readonly number[], sigma:
   const transformedRows = Array.from({ length: bank.outputs }, (_, o) => transformed(o));
   // Differences are cut short past `bound`: most pairs of unrelated channels differ at the first weight.
   const difference = (o: number, p: number, bound: number): number => {
-    const [left, right] = [transformedRows[o], bank.row(p)];
+    const left = transformedRows[o];
+    const right = bank.row(p);
     let largest = 0;
     for (let index = 0; index < left.length; index++) {
-      largest = Math.max(largest, Math.abs(left[index] - right[index]));
-      if (largest > bound) return largest;
+      const gap = Math.abs(left[index] - right[index]);
+      if (gap > largest) {
+        largest = gap;
+        if (largest > bound) return largest;
+      }
     }
     return largest;
   };

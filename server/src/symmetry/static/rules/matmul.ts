@@ -138,6 +138,8 @@ function dotProduct(node: Node, group: AnalysisGroup, operands: readonly Operand
   }
   const [a, b] = moved.map((operand) => roleAt(operand, label));
   if (a.kind !== "geometric" || b.kind !== "geometric" || a.groupAxis !== b.groupAxis) return lost(node, `it contracts ${vector} with ${whereIn(moved[1], label)}, which the group moves differently`);
+  // A component-wise product (domain.ts) is made invariant by a plain sum over its axis only.
+  if (a.as === "product" || b.as === "product") return lost(node, `it contracts a component-wise product of vectors along ${vector} with another tensor: only a plain sum over that axis is invariant`);
   const rotation = group.group.kind === "rotation" ? group.group : undefined;
   if (rotation?.translations && (a.as === "point" || b.as === "point")) return lost(node, `it takes the dot product of ${vector} and ${whereIn(moved[1], label)}, which changes when points are translated`);
   if (rotation?.reflections && (a.as === "pseudovector") !== (b.as === "pseudovector")) return lost(node, `it takes the dot product of a vector and a pseudovector, which changes sign under reflections`);

@@ -26,7 +26,7 @@ interface Parameter {
   axes: readonly number[];
 }
 
-/** A normalization by statistics over `axes` of each slice, then `scale` and `bias`. */
+/** A normalization by statistics over `axes` of each slice, then its learned parameters (a scale, a bias). */
 interface Normalizing {
   input: RuleInput;
   x: ActedState;

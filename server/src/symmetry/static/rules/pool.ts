@@ -1,8 +1,9 @@
 /**
  * Pooling on [N, C, spatial...]: MaxPool, AveragePool and LpPool slide a window over the spatial
  * axes (window.ts: strides, pads, dilations, ceil_mode), like a convolution whose kernel every
- * flip and turn leaves alone and which treats each channel on its own. (The global pools are
- * reductions: reduce.ts.)
+ * flip and turn leaves alone and which treats each channel on its own. The global pools reduce
+ * every spatial axis to one cell (as reduce.ts's reductions do), which leaves them invariant
+ * under whatever moves those cells.
  * - Batch and channel axes pass through, except vector axes under the nonlinear pools (a maximum
  *   or a norm of each component separately does not rotate with the vector).
  * - Value groups: an average is linear; a maximum is positively homogeneous but not odd; an Lp
@@ -10,12 +11,12 @@
  * - MaxPool's Indices number the input's cells (batch and channel included): any move of an
  *   axis changes them.
  */
-import { intAttribute } from "../../../onnx/attributes";
+import { intAttribute, intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
 import { acted, lost, movesNoAxis, unknown, type ActedState, type State } from "../domain";
 import type { AnalysisGroup } from "../groups";
 import type { Rule, RuleInput } from "../rule";
-import { sameExponent, staticSize, withEffects } from "./common";
+import { poolingProblem, sameExponent, staticSize, withEffects } from "./common";
 import { readWindows, slideSpatialRoles } from "./window";
 
 /** How a pool combines the cells of a window, for value groups and vector axes. */
@@ -28,11 +29,11 @@ function slidingPool(combination: Combination): Rule {
     const [x] = inputs;
     const kept = keptAxes(input, combination);
     if ("failure" in kept) return node.outputs.map(() => kept.failure);
-    if (movesNoAxis(x)) return withIndices(node, input.group, x, acted(x.roles.map(() => undefined), kept.exponent, x.approx));
-    const kernel = input.node.attributes.get("kernel_shape");
-    if (kernel?.type !== "ints" || kernel.value.length !== x.roles.length - 2) return node.outputs.map(() => unknown(node, "its kernel_shape does not have one entry per spatial axis"));
-    const sizes = kernel.value.map((_, axis) => staticSize(facts, node.inputs[0], axis + 2));
-    const windows = readWindows(node, kernel.value, sizes);
+    if (movesNoAxis(x)) return withIndices(node, x, acted(x.roles.map(() => undefined), kept.exponent, x.approx));
+    const kernel = intsAttribute(node, "kernel_shape");
+    if (kernel?.length !== x.roles.length - 2) return node.outputs.map(() => unknown(node, "its kernel_shape does not have one entry per spatial axis"));
+    const sizes = kernel.map((_, axis) => staticSize(facts, node.inputs[0], axis + 2));
+    const windows = readWindows(node, kernel, sizes);
     if (typeof windows === "string") return node.outputs.map(() => unknown(node, windows));
     const spatial = slideSpatialRoles(x.roles.slice(2), windows, sizes, {
       node,
@@ -42,7 +43,26 @@ function slidingPool(combination: Combination): Rule {
     });
     if ("failure" in spatial) return node.outputs.map(() => spatial.failure);
     const pooled = withEffects(acted([x.roles[0], x.roles[1], ...spatial.roles], kept.exponent, x.approx), spatial.effects);
-    return withIndices(node, input.group, x, pooled);
+    return withIndices(node, x, pooled);
+  };
+}
+
+/**
+ * Global pools: every spatial axis becomes one cell, so moves of those cells leave the output
+ * alone; circular padding still on a spatial axis counts some cells twice (a maximum does not mind).
+ */
+function globalPool(combination: Combination): Rule {
+  return (input) => {
+    const { node, group, inputs } = input;
+    const [x] = inputs;
+    const kept = keptAxes(input, combination);
+    if ("failure" in kept) return [kept.failure];
+    const spatial = x.roles.map((_, axis) => axis).filter((axis) => axis >= 2);
+    const vector = spatial.map((axis) => x.roles[axis]).find((role) => role?.kind === "geometric");
+    if (vector?.kind === "geometric") return [lost(node, `it pools the components of the vector axis ${vector.groupAxis} together`)];
+    const problem = poolingProblem(x.roles, spatial, group, combination !== "maximum");
+    if (problem) return [lost(node, problem)];
+    return [acted(x.roles.map((role, axis) => (axis < 2 ? role : undefined)), kept.exponent, x.approx)];
   };
 }
 
@@ -64,9 +84,7 @@ function keptAxes({ node, group, inputs }: RuleInput, combination: Combination):
 /** AveragePool with count_include_pad and some padding: its weights do not sum to one at the borders. */
 function countsPadding(node: Node): boolean {
   if (node.opType !== "AveragePool" || intAttribute(node, "count_include_pad", 0) !== 1) return false;
-  const pads = node.attributes.get("pads");
-  const autoPad = node.attributes.get("auto_pad");
-  return (pads?.type === "ints" && pads.value.some((pad) => pad !== 0)) || (autoPad?.type === "string" && autoPad.value.startsWith("SAME"));
+  return (intsAttribute(node, "pads") ?? []).some((pad) => pad !== 0) || stringAttribute(node, "auto_pad", "NOTSET").startsWith("SAME");
 }
 
 function valuesThroughPool(node: Node, analysis: AnalysisGroup, x: ActedState, combination: Combination): { exponent: number } | { failure: State } {
@@ -76,16 +94,14 @@ function valuesThroughPool(node: Node, analysis: AnalysisGroup, x: ActedState, c
   return { failure: lost(node, "the maximum of negated values is minus their minimum, not minus their maximum") };
 }
 
-/** MaxPool's second output, Indices: flat positions of the maxima in the input. */
-function withIndices(node: Node, analysis: AnalysisGroup, x: ActedState, pooled: State): State[] {
+/**
+ * MaxPool's second output, Indices: flat positions of the maxima in the input. Scaling by s > 0
+ * keeps the maxima where they are (negating them fails earlier, at the values).
+ */
+function withIndices(node: Node, x: ActedState, pooled: State): State[] {
   if (node.outputs.length < 2) return [pooled];
   if (pooled.kind !== "acted") return [pooled, pooled];
-  const movesAxes = x.roles.some((role) => role !== undefined);
-  const indices = movesAxes
-    ? lost(node, "its Indices output numbers the input's cells, which the group moves")
-    : analysis.group.kind === "negate" && !sameExponent(analysis, x.exponent, 0)
-      ? lost(node, "its Indices output points at the maxima, which negating the input turns into minima")
-      : acted([], 0, x.approx);
+  const indices = movesNoAxis(x) ? acted([], 0, x.approx) : lost(node, "its Indices output numbers the input's cells, which the group moves");
   return [pooled, indices];
 }
 
@@ -93,4 +109,7 @@ export const poolRules: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ["MaxPool", slidingPool("maximum")],
   ["AveragePool", slidingPool("average")],
   ["LpPool", slidingPool("norm")],
+  ["GlobalMaxPool", globalPool("maximum")],
+  ["GlobalAveragePool", globalPool("average")],
+  ["GlobalLpPool", globalPool("norm")],
 ]);

@@ -36,10 +36,11 @@ interface ReductionFacts {
   overRotated?: "norm" | "sum";
 }
 
+// How a reduction changes the exponent: keeps it, makes it even, or loses the action (undefined).
 const keep = (e: number) => e;
 const even = () => 0;
 const notOdd = (e: number) => (e % 2 === 0 ? 0 : undefined);
-const homogeneous = (e: number) => (e === 0 ? 0 : undefined);
+const unscaled = (e: number) => (e === 0 ? 0 : undefined);
 
 const REDUCTIONS: Readonly<Record<Reduction, ReductionFacts>> = {
   sum: { linear: true, countsRepeats: true, negate: keep, scale: keep, overRotated: "sum" },
@@ -50,8 +51,8 @@ const REDUCTIONS: Readonly<Record<Reduction, ReductionFacts>> = {
   l1: { countsRepeats: true, negate: even, scale: keep },
   l2: { countsRepeats: true, negate: even, scale: keep, overRotated: "norm" },
   sumsquare: { countsRepeats: true, negate: even, scale: (e) => 2 * e, overRotated: "norm" },
-  logsumexp: { countsRepeats: true, negate: homogeneous, scale: homogeneous },
-  logsum: { countsRepeats: true, negate: homogeneous, scale: homogeneous },
+  logsumexp: { countsRepeats: true, negate: notOdd, scale: unscaled },
+  logsum: { countsRepeats: true, negate: notOdd, scale: unscaled },
 };
 
 /** Reduce ops by type, with the opset from which their axes are an input instead of an attribute. */
@@ -120,19 +121,15 @@ function reducedEntries({ node, group, x, keepDims, reduction }: Reducing, axes:
 function reducedValues({ node, group, facts, x, axes, keepDims, reduction }: Reducing): State {
   const roles = axes ? remainingRoles(x.roles, axes, keepDims) : [];
   if (sameExponent(group, x.exponent, 0)) return { ...x, roles, exponent: 0 };
-  const count = axes ? axes.reduce<number | undefined>((total, axis) => (total === undefined ? undefined : mulDefined(total, staticSize(facts, node.inputs[0], axis))), 1) : undefined;
+  // A product's degree counts its factors.
+  const sizes = axes?.map((axis) => staticSize(facts, node.inputs[0], axis));
+  const count = sizes?.every((size) => size !== undefined) ? (sizes as number[]).reduce((total, size) => total * size, 1) : undefined;
   if (reduction === "prod" && count === undefined) return unknown(node, "how many entries it multiplies is not known, so neither is the degree of the product");
   const properties = REDUCTIONS[reduction];
-  const exponent = group.group.kind === "negate" ? properties.negate(x.exponent, count ?? 1) : properties.scale(x.exponent, count ?? 1);
-  if (exponent === undefined) {
-    const why = group.group.kind === "negate" ? "is neither odd nor even (the largest of -x is minus the smallest of x)" : "does not scale with its input";
-    return lost(node, `${node.opType} ${why}`);
-  }
+  const negate = group.group.kind === "negate";
+  const exponent = negate ? properties.negate(x.exponent, count ?? 1) : properties.scale(x.exponent, count ?? 1);
+  if (exponent === undefined) return lost(node, `${node.opType} of values that ${negate ? "change sign is neither odd nor even" : "scale does not scale with them"}`);
   return { ...x, roles, exponent };
-}
-
-function mulDefined(a: number, b: number | undefined): number | undefined {
-  return b === undefined ? undefined : a * b;
 }
 
 /**

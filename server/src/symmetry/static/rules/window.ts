@@ -207,26 +207,26 @@ function mirrorThroughWindow(role: GridRole, window: Window, size: number | unde
   const axis = role.groupAxis;
   if (role.halo) return { failure: unknown(node, `${axis} still carries circular padding, which ${movesInWords(context.group)} are not analysed with`) };
   if (!window.pads) return { failure: unknown(node, `its auto_pad pads ${axis} by an amount that depends on its size, which is not known`) };
-  const placement = windowPlacement(window, window.pads, size, context.ceilMode);
+  const placement = windowPlacement(axis, window, window.pads, size, context.ceilMode);
   if (placement === "unknown size") return { failure: unknown(node, `the size of ${axis} is not known, so whether its windows with stride ${window.stride} sit symmetrically is not known`) };
-  if (placement !== "symmetric") return { failure: lost(node, `${placement.replace("AXIS", axis)}, so ${movesInWords(context.group)} do not commute with it`) };
+  if (placement !== "symmetric") return { failure: lost(node, `${placement}, so ${movesInWords(context.group)} do not commute with it`) };
   return { role: { kind: "grid", groupAxis: axis, scale: timesRatio(role.scale, ratio(1, window.stride)) }, effects: [] };
 }
 
 /**
- * Whether the cells the windows read (from the first tap of the first window to the last tap of
- * the last) sit symmetrically about the axis' centre, as reversing the axis needs: "symmetric",
- * "unknown size", or what is off in words (with AXIS for the axis' name).
+ * Whether the cells the windows read along `axis` (from the first tap of the first window to the
+ * last tap of the last) sit symmetrically about its centre, as reversing the axis needs:
+ * "symmetric", "unknown size", or what is off, in words.
  */
-function windowPlacement(window: Window, pads: Pads, size: number | undefined, ceilMode: boolean): string {
+function windowPlacement(axis: string, window: Window, pads: Pads, size: number | undefined, ceilMode: boolean): string {
   if (size === undefined) {
     if (window.stride !== 1) return "unknown size";
-    return pads.begin === pads.end ? "symmetric" : `it pads AXIS by ${pads.begin} before and ${pads.end} after`;
+    return pads.begin === pads.end ? "symmetric" : `it pads ${axis} by ${pads.begin} before and ${pads.end} after`;
   }
   const first = -pads.begin;
   const last = (windowCount(window, pads, size, ceilMode) - 1) * window.stride + windowSpan(window) - pads.begin;
   if (first + last === size - 1 && last <= size - 1 + pads.end) return "symmetric";
-  return `its windows along AXIS (kernel ${window.kernel}, stride ${window.stride}, pads ${pads.begin} and ${pads.end}) read cells ${first} to ${last} of 0 to ${size - 1}, not symmetric about the centre`;
+  return `its windows along ${axis} (kernel ${window.kernel}, stride ${window.stride}, pads ${pads.begin} and ${pads.end}) read cells ${first} to ${last} of 0 to ${size - 1}, not symmetric about the centre`;
 }
 
 /** `flips of x`, `quarter turns of the (y, x) plane`: the moves of a finite spatial group, in words. */
