@@ -8,11 +8,14 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { bindSpec } from "../server/src/binding/bind";
+import type { BoundSpec } from "../server/src/binding/bound";
 import { parseSpec } from "../server/src/dsl/parse";
 import { toLspDiagnostics } from "../server/src/features/diagnostics";
 import { ModelCache } from "../server/src/onnx/cache";
 import { readOnnxModel } from "../server/src/onnx/reader";
 import { analyzeSpec } from "../server/src/service/analysis";
+import { checkStatically } from "../server/src/symmetry/static";
 import { floatTensor, GraphBuilder } from "../test/support/onnxBuilder";
 
 const folder = mkdtempSync(path.join(tmpdir(), "symcheck-bench-"));
@@ -105,10 +108,67 @@ async function benchLargeModel(): Promise<void> {
   report("read and index / read bytes, 100 MB model", `${ratio.toFixed(2)}x`, "1.5x", ratio <= 1.5);
 }
 
+/** A residual CNN of `nodes` nodes: blocks of Conv (3x3, zero padding), Relu, Add (the skip) and Mul (a per-channel scale). */
+function deepResidualModel(nodes: number): Uint8Array {
+  const graph = new GraphBuilder("deep").input("x", "float", ["batch", 4, 16, 16]).output("out", "float", ["batch", 4, 16, 16]);
+  const kernel = new Float32Array(4 * 4 * 9).map((_, i) => Math.cos(i));
+  graph.initializer("scale", floatTensor([1, 4, 1, 1], [1, 0.5, 0.25, 2]));
+  let previous = "x";
+  const blocks = Math.floor(nodes / 4);
+  for (let i = 0; i < blocks; i++) {
+    const last = i === blocks - 1;
+    graph.initializer(`w${i}`, floatTensor([4, 4, 3, 3], kernel));
+    graph.node("Conv", [previous, `w${i}`], [`c${i}`], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: `conv${i}` });
+    graph.node("Relu", [`c${i}`], [`r${i}`], {}, { name: `relu${i}` });
+    graph.node("Add", [`r${i}`, previous], [`a${i}`], {}, { name: `skip${i}` });
+    graph.node("Mul", [`a${i}`, "scale"], [last ? "out" : `m${i}`], {}, { name: `scale${i}` });
+    previous = `m${i}`;
+  }
+  return graph.toModelBytes();
+}
+
+/** A bound spec whose model is a fresh object, so nothing derived from an earlier run is reused. */
+function boundWithFreshModel(bytes: Uint8Array, specText: string): BoundSpec {
+  const model = readOnnxModel(bytes);
+  const { spec } = parseSpec(specText);
+  const reference = { path: path.join(folder, "fresh.onnx"), source: "statement" as const };
+  return bindSpec(spec, { reference, load: { ok: true, path: reference.path, model, mtimeMs: 0 } }).bound;
+}
+
+/** The static analysis of a large graph, from scratch (shape inference, constants, the walk, verdicts). */
+async function benchStaticAnalysis(): Promise<void> {
+  const bytes = deepResidualModel(10_000);
+  const spec = "input x [batch, channel, y, x]\noutput out [batch, channel, y, x]\nsymmetry shift = translate(y, x)\nequivariant out under shift\n";
+  const times: number[] = [];
+  let verdict = "";
+  for (let i = 0; i < 7; i++) {
+    const bound = boundWithFreshModel(bytes, spec);
+    times.push(await timeMs(async () => (verdict = checkStatically(bound)[0].verdict)));
+  }
+  const ms = median(times);
+  report(`static analysis, 10,000-node graph (${verdict})`, `${ms.toFixed(1)} ms`, "50 ms", ms <= 50);
+}
+
+/** The large model read and analysed against just reading its bytes. */
+async function benchLargeModelAnalysis(): Promise<void> {
+  const file = path.join(folder, "large.onnx");
+  const spec = "input x [batch, feature]\noutput y [batch, feature]\nsymmetry neg = negate(x, y)\nequivariant y under neg\n";
+  const readOnly: number[] = [];
+  const readAndAnalyse: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    readOnly.push(await timeMs(() => readFile(file)));
+    readAndAnalyse.push(await timeMs(async () => checkStatically(boundWithFreshModel(await readFile(file), spec))));
+  }
+  const ratio = median(readAndAnalyse) / median(readOnly);
+  report("read and analyse / read bytes, 100 MB model", `${ratio.toFixed(2)}x`, "1.5x", ratio <= 1.5);
+}
+
 async function main(): Promise<void> {
   await benchEditLoop(200, 200, 5);
   await benchEditLoop(5000, 30, 50);
   await benchLargeModel();
+  await benchLargeModelAnalysis();
+  await benchStaticAnalysis();
 }
 
 void main();

@@ -120,9 +120,20 @@ export function unknown(node: Node, reason: string): State {
   return { kind: "unknown", cause: { node: node.name, opType: node.opType, reason } };
 }
 
+/**
+ * How many approximation effects a state keeps. One is enough to make a verdict approximate; a
+ * few name the causes. Keeping all of them would make a deep network with zero padding in every
+ * layer quadratic to analyse (each state would copy the list of every layer before it).
+ */
+export const MAX_EFFECTS = 6;
+
+function sameEffect(a: Effect, b: Effect): boolean {
+  return a.node === b.node && a.reason === b.reason;
+}
+
 /** The same state with one more approximation effect (no change to lost or unknown states). */
 export function withEffect(state: State, effect: Effect): State {
-  if (state.kind !== "acted" || state.approx.some((e) => e.node === effect.node && e.reason === effect.reason)) return state;
+  if (state.kind !== "acted" || state.approx.length >= MAX_EFFECTS || state.approx.some((e) => sameEffect(e, effect))) return state;
   return { ...state, approx: [...state.approx, effect] };
 }
 
@@ -169,11 +180,14 @@ export function movesNoAxis(state: ActedState): boolean {
   return state.roles.every((role) => role === undefined);
 }
 
-/** All approximation effects of several states, without repeats. */
+/** The approximation effects of several states, without repeats, at most MAX_EFFECTS. */
 export function mergeEffects(states: readonly ActedState[]): Effect[] {
   const merged: Effect[] = [];
-  for (const effect of states.flatMap((s) => s.approx)) {
-    if (!merged.some((e) => e.node === effect.node && e.reason === effect.reason)) merged.push(effect);
+  for (const state of states) {
+    for (const effect of state.approx) {
+      if (merged.length >= MAX_EFFECTS) return merged;
+      if (!merged.some((e) => sameEffect(e, effect))) merged.push(effect);
+    }
   }
   return merged;
 }

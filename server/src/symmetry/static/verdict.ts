@@ -6,7 +6,7 @@
  */
 import type { BoundClaim, BoundSpec, BoundTensor } from "../../binding/bound";
 import type { Node } from "../../onnx/model";
-import { firstMergedRole, mergedPartsInWords, sameRole, type AxisRole, type Effect, type State } from "./domain";
+import { firstMergedRole, mergedPartsInWords, sameRole, type AxisRole, type Effect, type State, MAX_EFFECTS } from "./domain";
 import type { Propagation } from "./engine";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 
@@ -66,7 +66,8 @@ function judgeOutput(claim: BoundClaim, output: string, group: AnalysisGroup, bo
     return check("violated", mismatch, last?.name ?? null, last?.opType ?? null, path);
   }
   if (state.approx.length > 0) {
-    const reasons = state.approx.map((effect) => `${effect.reason} at ${effect.node}`).join("; ");
+    const more = state.approx.length >= MAX_EFFECTS ? "; and maybe more further on" : "";
+    const reasons = state.approx.map((effect) => `${effect.reason} at ${effect.node}`).join("; ") + more;
     return check("approximate", `holds up to ${reasons}`, state.approx[0].node, producerOp(state.approx[0].node, producers), path, [...state.approx]);
   }
   return check("proved", `the graph's structure guarantees it for ${output}`, null, null, path);
