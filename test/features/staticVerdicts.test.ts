@@ -124,6 +124,16 @@ describe("static verdicts as diagnostics", () => {
     );
   });
 
+  test("the path of a deep network shows its first and last steps", async () => {
+    const graph = new GraphBuilder("deep").input("x", "float", IMAGE).output("out", "float", IMAGE);
+    const depth = 30;
+    for (let i = 0; i < depth; i++) graph.node(i === depth - 1 ? "Relu" : "Tanh", [i === 0 ? "x" : `h${i}`], [i === depth - 1 ? "out" : `h${i + 1}`], {}, { name: `layer${i}` });
+    writeFileSync(path.join(folder, "deep.onnx"), graph.toModelBytes());
+    const spec = 'model "deep.onnx"\ninput x [batch, channel, y, x]\noutput out [batch, channel, y, x]\nsymmetry neg = negate(x, out)\nequivariant out under neg\ncheck { size batch = 2 }\n';
+    const [violated] = (await analyze(spec)).diagnostics;
+    assert.match(violated.message, /; path: x -> layer0 -> layer1 -> layer2 -> \(23 more\) -> layer26 -> layer27 -> layer28 -> layer29$/);
+  });
+
   test("a failure of the analysis is reported on the first claim, not thrown", async () => {
     const analysis = await analyze();
     const broken = { ...analysis.bound, model: { graph: null } as unknown as OnnxModel };
@@ -209,8 +219,16 @@ describe("static verdicts in hover", () => {
     assert.match(parts[2], /^\*\*equivariant\*\*: /);
   });
 
-  test("an approximate verdict lists its effects", async () => {
-    assert.match(hoverAt(await analyze(), "neg", 4), /\n- Approximation: rounding to float16 at half_cast\n/);
+  test("an approximate verdict lists its effects, one per line", async () => {
+    const [verdict] = hoverAt(await analyze(), "neg", 4).split("\n\n---\n\n");
+    assert.deepEqual(verdict.split("\n"), [
+      "**Static check**: `equivariant half under neg` is **approximate**",
+      "",
+      "- Path: `x -> half_cast`",
+      "- Approximation: rounding to float16 at half_cast",
+      "",
+      "The claim holds except for the named effects (such as zero padding at the borders); a numeric check measures how much they matter.",
+    ]);
   });
 
   test("a symmetry's declaration shows no verdict", async () => {

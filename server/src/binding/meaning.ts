@@ -42,11 +42,14 @@ export function groupOf(declaration: ast.SymmetryDeclaration): Group | undefined
 
 /** The tensor names a value group lists, quoted or not, with where each is written. */
 export function tensorArguments(declaration: ast.SymmetryDeclaration): { name: string; range: Range }[] {
-  return declaration.args.flatMap((arg) => {
-    if (arg.option || !arg.value) return [];
-    if (isName(arg.value)) return [{ name: arg.value.text, range: arg.value.range }];
-    return typeof arg.value.value === "string" ? [{ name: arg.value.value, range: arg.value.range }] : [];
-  });
+  // Loops rather than flatMap here and below: binding calls these for every symmetry and claim, and flatMap is several times slower.
+  const tensors: { name: string; range: Range }[] = [];
+  for (const { option, value } of declaration.args) {
+    if (option || !value) continue;
+    if (isName(value)) tensors.push({ name: value.text, range: value.range });
+    else if (typeof value.value === "string") tensors.push({ name: value.value, range: value.range });
+  }
+  return tensors;
 }
 
 /** The whole-number value of an option such as `step=2`, when one is written. */
@@ -92,7 +95,9 @@ export function takesAxes(declaration: ast.SymmetryDeclaration): boolean {
 
 /** The positional arguments of a symmetry that are plain (unquoted) names: the axes it names. */
 export function positionalNames(declaration: ast.SymmetryDeclaration): ast.Name[] {
-  return declaration.args.flatMap((arg) => (!arg.option && isName(arg.value) && !arg.value.quoted ? [arg.value] : []));
+  const names: ast.Name[] = [];
+  for (const { option, value } of declaration.args) if (!option && isName(value) && !value.quoted) names.push(value);
+  return names;
 }
 
 export function isName(value: ast.Argument["value"]): value is ast.Name {

@@ -4,7 +4,7 @@
  * diagnostic with a precise range (on the offending token, or just after the last good
  * token when something is missing) and, where one is clear, a quick fix.
  */
-import { EOF, tokenMatcher, type CstElement, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Fix, SpecDiagnostic } from "../common/diagnostic";
 import { nearest } from "../common/suggest";
 import { comparePositions, type Position, type Range } from "../common/text";
@@ -28,7 +28,7 @@ import {
   type StrayCharacters,
 } from "./lexer";
 import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
-import { toAst } from "./toAst";
+import { SpecFileBuilder } from "./toAst";
 import { CHECK_SETTINGS, STATEMENT_KEYWORDS } from "./vocabulary";
 
 /** The codes of syntax diagnostics (documented in docs/diagnostics.md). */
@@ -58,8 +58,9 @@ export function parseSpec(text: string): ParseResult {
     const positions = new TokenPositions(text);
     const lexed = lex(text);
     const misspelt = readMisspeltKeywords(lexed.tokens, text);
-    const parsed = parseTokens(lexed.tokens);
-    const spec = toAst(parsed.cst, lexed.comments, positions);
+    const tree = new SpecFileBuilder(positions);
+    const parsed = parseTokens(lexed.tokens, (statement) => tree.addStatement(statement));
+    const spec = tree.finish(lexed.comments);
     const diagnostics = [
       ...lexicalDiagnostics(lexed, positions),
       ...misspelt.map((token) => misspeltStatementKeyword(token, positions)),
@@ -123,27 +124,36 @@ function unterminatedString(token: IToken, positions: TokenPositions): SpecDiagn
 function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
   const misspelt: IToken[] = [];
   let braceDepth = 0;
-  tokens.forEach((token, index) => {
+  // A plain loop with no closure: it runs over every token of the file.
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
     if (tokenMatcher(token, LBrace)) braceDepth++;
     if (tokenMatcher(token, RBrace)) braceDepth = Math.max(0, braceDepth - 1);
     const previous = tokens[index - 1];
-    if (token.tokenType !== Identifier || braceDepth > 0) return;
-    if (previous && !(endsStatement(previous) && startsLine(previous, token, text))) return;
-    const word = nearest(token.image, STATEMENT_KEYWORDS);
-    const keyword = STATEMENT_KEYWORD_TOKENS.find((candidate) => candidate.PATTERN === word);
-    if (!keyword || !continuesStatement(keyword, tokens[index + 1])) return;
+    if (token.tokenType !== Identifier || braceDepth > 0) continue;
+    if (previous && !(endsStatement(previous) && startsLine(previous, token, text))) continue;
+    const keyword = misspeltKeyword(token, tokens[index + 1]);
+    if (!keyword) continue;
     token.tokenType = keyword;
     token.tokenTypeIdx = keyword.tokenTypeIdx ?? token.tokenTypeIdx;
     misspelt.push(token);
-  });
+  }
   return misspelt;
+}
+
+/** The statement keyword that a word standing where a statement may start is a misspelling of, if any. */
+function misspeltKeyword(word: IToken, next: IToken | undefined): TokenType | undefined {
+  const nearestKeyword = nearest(word.image, STATEMENT_KEYWORDS);
+  const keyword = STATEMENT_KEYWORD_TOKENS.find((candidate) => candidate.PATTERN === nearestKeyword);
+  return keyword && continuesStatement(keyword, next) ? keyword : undefined;
 }
 
 /** Tokens that may end a statement: `]`, `)`, `}`, a path, a tolerance, a claim's last symmetry. */
 const STATEMENT_ENDS = [RBracket, RParen, RBrace, QuotedString, NumberLiteral, Identifier];
 
 function endsStatement(token: IToken): boolean {
-  return STATEMENT_ENDS.some((tokenType) => tokenMatcher(token, tokenType));
+  for (const tokenType of STATEMENT_ENDS) if (tokenMatcher(token, tokenType)) return true;
+  return false;
 }
 
 function startsLine(previous: IToken, token: IToken, text: string): boolean {
@@ -174,7 +184,6 @@ function grammarDiagnostics(
   positions: TokenPositions,
 ): SpecDiagnostic[] {
   if (parsed.errors.length === 0) return [];
-  const written = writtenTokens(parsed.cst);
   const diagnosed = new Set<IToken>(misspelt);
   const diagnostics: SpecDiagnostic[] = [];
   for (const error of parsed.errors) {
@@ -184,7 +193,7 @@ function grammarDiagnostics(
     const repeated = diagnosed.has(error.token) || (tokenMatcher(error.token, EOF) && previous !== undefined && diagnosed.has(previous));
     if (repeated || followsLexicalError(error.token, previous, lexed)) continue;
     diagnosed.add(error.token);
-    diagnostics.push(diagnose(error, previous, parsed, written, positions));
+    diagnostics.push(diagnose(error, previous, parsed, positions));
   }
   return diagnostics;
 }
@@ -193,7 +202,6 @@ function diagnose(
   error: IRecognitionException,
   previous: IToken | undefined,
   parsed: ParsedTokens,
-  written: Set<IToken>,
   positions: TokenPositions,
 ): SpecDiagnostic {
   const found = error.token;
@@ -209,7 +217,7 @@ function diagnose(
     };
   }
   // The found token was parsed later on (or is the end): what the parser expected is missing before it.
-  if (tokenMatcher(found, EOF) || written.has(found)) {
+  if (tokenMatcher(found, EOF) || parsed.written.has(found)) {
     const at = positions.at(previous ? previous.startOffset + previous.image.length : found.startOffset);
     const inserted = parsed.insertions.get(found);
     const diagnostic: SpecDiagnostic = {
@@ -295,20 +303,6 @@ function followsLexicalError(found: IToken, previous: IToken | undefined, lexed:
   const gapStart = previous.startOffset + previous.image.length;
   const gapEnd = tokenMatcher(found, EOF) ? Infinity : found.startOffset;
   return lexed.strays.some((stray) => gapStart <= stray.start && stray.start < gapEnd);
-}
-
-/** Every token the parser placed in the tree (recovery skips the others). */
-function writtenTokens(cst: CstNode): Set<IToken> {
-  const tokens = new Set<IToken>();
-  const visit = (element: CstElement) => {
-    if ("children" in element) {
-      for (const children of Object.values(element.children)) children.forEach(visit);
-    } else if (!element.isInsertedInRecovery) {
-      tokens.add(element);
-    }
-  };
-  visit(cst);
-  return tokens;
 }
 
 function internalError(error: unknown): SpecDiagnostic {

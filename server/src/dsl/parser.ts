@@ -14,12 +14,15 @@ import {
   defaultParserErrorProvider,
   EOF,
   tokenMatcher,
+  type CstElement,
   type CstNode,
   type CstNodeLocation,
+  type IOrAlt,
   type IParserErrorMessageProvider,
   type IRecognitionException,
   type IToken,
   type ITokenGrammarPath,
+  type OrMethodOpts,
   type TokenType,
 } from "chevrotain";
 import { listInWords, nearest } from "../common/suggest";
@@ -77,29 +80,46 @@ interface NameRoleInfo {
   description: string;
   /** Every token that may follow the name in valid text. */
   follow: readonly TokenType[];
+  /** The name's key among the children of its node in the tree. */
+  label: string;
 }
 
 const NAME_ROLES: Record<NameRole, NameRoleInfo> = {
-  tensor: { description: "a tensor name", follow: [LBracket] },
-  axis: { description: "an axis name", follow: [Comma, RBracket, Equals, Colon] },
+  tensor: { description: "a tensor name", follow: [LBracket], label: "name" },
+  axis: { description: "an axis name", follow: [Comma, RBracket, Equals, Colon], label: "axisName" },
   axisKind: {
     description: `an axis kind (${listInWords(AXIS_KINDS.map((kind) => kind.name))}, or a finite symmetry's name)`,
     follow: [Comma, RBracket, Equals],
+    label: "kind",
   },
-  symmetry: { description: "a name for the symmetry", follow: [Equals] },
-  constructor: { description: `a group constructor (${listInWords(CONSTRUCTORS.map((c) => c.name))})`, follow: [LParen] },
-  argument: { description: "an argument", follow: [Comma, RParen, Equals] },
-  optionValue: { description: "the option's value", follow: [Comma, RParen] },
-  output: { description: "an output name", follow: [Comma, Under] },
-  claimSymmetry: { description: "a symmetry name", follow: [Comma, Within, EOF, ...STATEMENT_KEYWORD_TOKENS] },
-  sizeAxis: { description: "an axis name", follow: [Equals] },
-  inputTensor: { description: "an input name", follow: [Tilde, Equals, From] },
-  distribution: { description: `a distribution (${listInWords(DISTRIBUTIONS.map((d) => d.name))})`, follow: [LParen] },
+  symmetry: { description: "a name for the symmetry", follow: [Equals], label: "symmetryName" },
+  constructor: {
+    description: `a group constructor (${listInWords(CONSTRUCTORS.map((c) => c.name))})`,
+    follow: [LParen],
+    label: "constructorName",
+  },
+  argument: { description: "an argument", follow: [Comma, RParen, Equals], label: "head" },
+  optionValue: { description: "the option's value", follow: [Comma, RParen], label: "optionValue" },
+  output: { description: "an output name", follow: [Comma, Under], label: "output" },
+  claimSymmetry: { description: "a symmetry name", follow: [Comma, Within, EOF, ...STATEMENT_KEYWORD_TOKENS], label: "symmetry" },
+  sizeAxis: { description: "an axis name", follow: [Equals], label: "axis" },
+  inputTensor: { description: "an input name", follow: [Tilde, Equals, From], label: "tensor" },
+  distribution: { description: `a distribution (${listInWords(DISTRIBUTIONS.map((d) => d.name))})`, follow: [LParen], label: "distribution" },
 };
+
+const NAME_ROLE_LIST = Object.keys(NAME_ROLES) as NameRole[];
 
 function isNameRole(text: string | undefined): text is NameRole {
   return text !== undefined && Object.hasOwn(NAME_ROLES, text);
 }
+
+/**
+ * The options of a SUBRULE that reads a name in a role, made once per role rather than at each
+ * name read. The label is the name's key in its statement's tree (toAst reads it).
+ */
+const NAME_AS = Object.fromEntries(
+  NAME_ROLE_LIST.map((role) => [role, { ARGS: [role] as [NameRole], LABEL: NAME_ROLES[role].label }]),
+) as Record<NameRole, { ARGS: [NameRole]; LABEL: string }>;
 
 /** Tokens that introduce a name: a statement keyword right after one of them is that name. */
 const NAME_INTRODUCERS: readonly TokenType[] = [Comma, LBracket, LParen, Colon, Equals, Tilde, Under];
@@ -122,11 +142,28 @@ class ParseState {
   insertions = new Map<IToken, string>();
   /** Misspelt keywords read as the keyword (`undr` for `under`): the keyword. */
   misspellings = new Map<IToken, string>();
+  /** Whether an error was found yet: the message provider hears of each one as chevrotain records it. */
+  errorFound = false;
+  /** The tokens placed in the tree from the first error on (see ParsedTokens). */
+  written = new Set<IToken>();
+  /** Receives each statement's tree as soon as it is parsed. */
+  takeStatement: (statement: CstNode) => void = () => {};
+  lastHandedOver: CstNode | undefined;
 
-  reset(): void {
+  reset(takeStatement: (statement: CstNode) => void): void {
     this.startStatement();
     this.insertions = new Map();
     this.misspellings = new Map();
+    this.errorFound = false;
+    this.written = new Set();
+    this.takeStatement = takeStatement;
+    this.lastHandedOver = undefined;
+  }
+
+  /** Notes that an error was found; returns its message. */
+  noteError(message: string): string {
+    this.errorFound = true;
+    return message;
   }
 
   startStatement(): void {
@@ -219,32 +256,37 @@ function messagesFor(state: ParseState): IParserErrorMessageProvider {
     }
   }
 
+  function noViableAlternative(found: string, previous: IToken, ruleName: string, customUserDescription: string | undefined): string {
+    if (isNameRole(customUserDescription)) {
+      return `expected ${NAME_ROLES[customUserDescription].description}${after(previous)}, found ${found}`;
+    }
+    switch (ruleName) {
+      case "argument":
+        return previous.image === "="
+          ? `expected the option's value after '=', found ${found}`
+          : `expected an argument${after(previous)}, found ${found}`;
+      case "inputSetting": {
+        const setting = state.subject === undefined ? "input" : `input ${state.subject}`;
+        return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after '${setting}', found ${found}`;
+      }
+      default:
+        return `unexpected ${found}`;
+    }
+  }
+
+  // Chevrotain asks for a message as it records each error: so the state learns of every error.
   return {
     buildMismatchTokenMessage: ({ expected, actual, previous, ruleName }) =>
-      ruleName === "spec"
-        ? unknownStatementMessage(actual)
-        : `expected ${expectation(ruleName, expected, actual, previous)}, found ${describeToken(actual)}`,
-    buildNotAllInputParsedMessage: ({ firstRedundant }) => unknownStatementMessage(firstRedundant),
-    buildNoViableAltMessage: ({ actual, previous, ruleName, customUserDescription }) => {
-      const found = describeToken(actual[0]);
-      if (isNameRole(customUserDescription)) {
-        return `expected ${NAME_ROLES[customUserDescription].description}${after(previous)}, found ${found}`;
-      }
-      switch (ruleName) {
-        case "argument":
-          return previous.image === "="
-            ? `expected the option's value after '=', found ${found}`
-            : `expected an argument${after(previous)}, found ${found}`;
-        case "inputSetting": {
-          const setting = state.subject === undefined ? "input" : `input ${state.subject}`;
-          return `expected '~ DISTRIBUTION(...)', '= VALUE' or 'from "FILE"' after '${setting}', found ${found}`;
-        }
-        default:
-          return `unexpected ${found}`;
-      }
-    },
+      state.noteError(
+        ruleName === "spec"
+          ? unknownStatementMessage(actual)
+          : `expected ${expectation(ruleName, expected, actual, previous)}, found ${describeToken(actual)}`,
+      ),
+    buildNotAllInputParsedMessage: ({ firstRedundant }) => state.noteError(unknownStatementMessage(firstRedundant)),
+    buildNoViableAltMessage: ({ actual, previous, ruleName, customUserDescription }) =>
+      state.noteError(noViableAlternative(describeToken(actual[0]), previous, ruleName, customUserDescription)),
     // The grammar has no AT_LEAST_ONE: chevrotain's wording is only a safety net.
-    buildEarlyExitMessage: (options) => defaultParserErrorProvider.buildEarlyExitMessage(options),
+    buildEarlyExitMessage: (options) => state.noteError(defaultParserErrorProvider.buildEarlyExitMessage(options)),
   };
 }
 
@@ -266,18 +308,29 @@ class SpecParser extends CstParser {
   }
 
   readonly spec = this.RULE("spec", () => {
-    this.MANY({ GATE: () => this.mayStartStatementHere(), DEF: () => this.SUBRULE(this.statement) });
+    this.MANY({
+      GATE: () => this.mayStartStatementHere(),
+      DEF: () => {
+        const statement = this.SUBRULE(this.statement);
+        this.ACTION(() => this.handOver(statement));
+      },
+    });
   });
+
+  // Each OR's alternatives are built once, as chevrotain advises: built at every OR, they made
+  // much of the garbage of a parse.
+
+  private readonly statementKinds: IOrAlt<CstNode>[] = [
+    { ALT: () => this.SUBRULE(this.modelStatement) },
+    { ALT: () => this.SUBRULE(this.tensorDeclaration) },
+    { ALT: () => this.SUBRULE(this.symmetryDeclaration) },
+    { ALT: () => this.SUBRULE(this.claim) },
+    { ALT: () => this.SUBRULE(this.checkBlock) },
+  ];
 
   readonly statement = this.RULE("statement", () => {
     this.ACTION(() => this.state.startStatement());
-    this.OR([
-      { ALT: () => this.SUBRULE(this.modelStatement) },
-      { ALT: () => this.SUBRULE(this.tensorDeclaration) },
-      { ALT: () => this.SUBRULE(this.symmetryDeclaration) },
-      { ALT: () => this.SUBRULE(this.claim) },
-      { ALT: () => this.SUBRULE(this.checkBlock) },
-    ]);
+    this.OR(this.statementKinds);
   });
 
   /** `model "PATH"` */
@@ -288,11 +341,8 @@ class SpecParser extends CstParser {
 
   /** `input NAME [AXES]`, `output NAME [AXES]` */
   readonly tensorDeclaration = this.RULE("tensorDeclaration", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Input, { LABEL: "direction" }) },
-      { ALT: () => this.CONSUME(Output, { LABEL: "direction" }) },
-    ]);
-    const tensor = this.SUBRULE(this.name, { ARGS: ["tensor"] });
+    this.OR(this.directions);
+    const tensor = this.SUBRULE(this.name, NAME_AS.tensor);
     this.ACTION(() => (this.state.subject = nameText(tensor)));
     this.CONSUME(LBracket);
     this.OPTION({
@@ -308,43 +358,48 @@ class SpecParser extends CstParser {
     this.CONSUME(RBracket);
   });
 
+  private readonly directions: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Input, { LABEL: "direction" }) },
+    { ALT: () => this.CONSUME(Output, { LABEL: "direction" }) },
+  ];
+
   /** `NAME`, `NAME = N`, `NAME: KIND`, `NAME = N: KIND`, `NAME: KIND = N` */
   readonly axis = this.RULE("axis", () => {
-    const axis = this.SUBRULE(this.name, { ARGS: ["axis"], LABEL: "axisName" });
+    const axis = this.SUBRULE(this.name, NAME_AS.axis);
     this.ACTION(() => (this.state.axis = nameText(axis)));
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Equals);
-            this.CONSUME(NumberLiteral, { LABEL: "size" });
-            this.OPTION2(() => {
-              this.CONSUME(Colon);
-              this.SUBRULE2(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(Colon);
-            this.SUBRULE3(this.name, { ARGS: ["axisKind"], LABEL: "kind" });
-            this.OPTION3(() => {
-              this.CONSUME2(Equals);
-              this.CONSUME2(NumberLiteral, { LABEL: "size" });
-            });
-          },
-        },
-      ]);
-    });
+    this.OPTION(() => this.OR(this.axisDetails));
   });
+
+  private readonly axisDetails: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(Equals);
+        this.CONSUME(NumberLiteral, { LABEL: "size" });
+        this.OPTION2(() => {
+          this.CONSUME(Colon);
+          this.SUBRULE2(this.name, NAME_AS.axisKind);
+        });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME2(Colon);
+        this.SUBRULE3(this.name, NAME_AS.axisKind);
+        this.OPTION3(() => {
+          this.CONSUME2(Equals);
+          this.CONSUME2(NumberLiteral, { LABEL: "size" });
+        });
+      },
+    },
+  ];
 
   /** `symmetry NAME = CONSTRUCTOR(ARGS)` */
   readonly symmetryDeclaration = this.RULE("symmetryDeclaration", () => {
     this.CONSUME(Symmetry);
-    const symmetry = this.SUBRULE(this.name, { ARGS: ["symmetry"], LABEL: "symmetryName" });
+    const symmetry = this.SUBRULE(this.name, NAME_AS.symmetry);
     this.ACTION(() => (this.state.subject = nameText(symmetry)));
     this.CONSUME(Equals);
-    const constructorName = this.SUBRULE2(this.name, { ARGS: ["constructor"], LABEL: "constructorName" });
+    const constructorName = this.SUBRULE2(this.name, NAME_AS.constructor);
     this.ACTION(() => (this.state.callee = nameText(constructorName)));
     this.CONSUME(LParen);
     this.OPTION({
@@ -362,45 +417,51 @@ class SpecParser extends CstParser {
 
   /** `y`, `"input.1"`, `3`, or an option `step=2` */
   readonly argument = this.RULE("argument", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.SUBRULE(this.name, { ARGS: ["argument"], LABEL: "head" });
-          this.OPTION(() => {
-            this.CONSUME(Equals);
-            this.OR2([
-              { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "number" }) },
-              { ALT: () => this.SUBRULE2(this.name, { ARGS: ["optionValue"], LABEL: "optionValue" }) },
-            ]);
-          });
-        },
-      },
-      { ALT: () => this.CONSUME2(NumberLiteral, { LABEL: "number" }) },
-    ]);
+    this.OR(this.argumentForms);
   });
+
+  private readonly argumentForms: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.SUBRULE(this.name, NAME_AS.argument);
+        this.OPTION(() => {
+          this.CONSUME(Equals);
+          this.OR2(this.optionValues);
+        });
+      },
+    },
+    { ALT: () => this.CONSUME2(NumberLiteral, { LABEL: "number" }) },
+  ];
+
+  private readonly optionValues: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "number" }) },
+    { ALT: () => this.SUBRULE2(this.name, NAME_AS.optionValue) },
+  ];
 
   /** `invariant OUT, ... under SYM, ... within TOL` and its `equivariant` twin */
   readonly claim = this.RULE("claim", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Invariant, { LABEL: "claimKind" }) },
-      { ALT: () => this.CONSUME(Equivariant, { LABEL: "claimKind" }) },
-    ]);
-    this.SUBRULE(this.name, { ARGS: ["output"], LABEL: "output" });
+    this.OR(this.claimKinds);
+    this.SUBRULE(this.name, NAME_AS.output);
     this.MANY(() => {
       this.CONSUME(Comma);
-      this.SUBRULE2(this.name, { ARGS: ["output"], LABEL: "output" });
+      this.SUBRULE2(this.name, NAME_AS.output);
     });
     this.CONSUME(Under);
-    this.SUBRULE3(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+    this.SUBRULE3(this.name, NAME_AS.claimSymmetry);
     this.MANY2(() => {
       this.CONSUME2(Comma);
-      this.SUBRULE4(this.name, { ARGS: ["claimSymmetry"], LABEL: "symmetry" });
+      this.SUBRULE4(this.name, NAME_AS.claimSymmetry);
     });
     this.OPTION(() => {
       this.CONSUME(Within);
       this.CONSUME(NumberLiteral, { LABEL: "tolerance" });
     });
   });
+
+  private readonly claimKinds: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Invariant, { LABEL: "claimKind" }) },
+    { ALT: () => this.CONSUME(Equivariant, { LABEL: "claimKind" }) },
+  ];
 
   /** `check { SETTINGS }` */
   readonly checkBlock = this.RULE("checkBlock", () => {
@@ -410,13 +471,15 @@ class SpecParser extends CstParser {
     this.CONSUME(RBrace);
   });
 
+  private readonly settingKinds: IOrAlt<CstNode>[] = [
+    { ALT: () => this.SUBRULE(this.numberSetting) },
+    { ALT: () => this.SUBRULE(this.sizeSetting) },
+    { ALT: () => this.SUBRULE(this.inputSetting) },
+    { ALT: () => this.SUBRULE(this.unknownSetting) },
+  ];
+
   readonly setting = this.RULE("setting", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.numberSetting) },
-      { ALT: () => this.SUBRULE(this.sizeSetting) },
-      { ALT: () => this.SUBRULE(this.inputSetting) },
-      { ALT: () => this.SUBRULE(this.unknownSetting) },
-    ]);
+    this.OR(this.settingKinds);
   });
 
   /** `samples 8`, `seed 0`, `tolerance 1e-4` */
@@ -436,7 +499,7 @@ class SpecParser extends CstParser {
   });
 
   readonly sizeAssignment = this.RULE("sizeAssignment", () => {
-    const axis = this.SUBRULE(this.name, { ARGS: ["sizeAxis"], LABEL: "axis" });
+    const axis = this.SUBRULE(this.name, NAME_AS.sizeAxis);
     this.ACTION(() => (this.state.subject = nameText(axis)));
     this.CONSUME(Equals);
     this.CONSUME(NumberLiteral, { LABEL: "value" });
@@ -445,66 +508,79 @@ class SpecParser extends CstParser {
   /** `input NAME ~ DIST(ARGS)`, `input NAME = VALUE`, `input NAME from "FILE"` */
   readonly inputSetting = this.RULE("inputSetting", () => {
     this.CONSUME(Input, { LABEL: "keyword" });
-    const tensor = this.SUBRULE(this.name, { ARGS: ["inputTensor"], LABEL: "tensor" });
+    const tensor = this.SUBRULE(this.name, NAME_AS.inputTensor);
     this.ACTION(() => (this.state.subject = nameText(tensor)));
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Tilde);
-          const distribution = this.SUBRULE2(this.name, { ARGS: ["distribution"], LABEL: "distribution" });
-          this.ACTION(() => (this.state.callee = nameText(distribution)));
-          this.CONSUME(LParen);
-          this.OPTION(() => {
-            this.CONSUME(NumberLiteral, { LABEL: "argument" });
-            this.MANY(() => {
-              this.CONSUME(Comma);
-              this.CONSUME2(NumberLiteral, { LABEL: "argument" });
-            });
-          });
-          this.CONSUME(RParen);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Equals);
-          this.CONSUME3(NumberLiteral, { LABEL: "value" });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(From);
-          this.CONSUME(QuotedString, { LABEL: "path" });
-        },
-      },
-    ]);
+    this.OR(this.inputSources);
   });
+
+  private readonly inputSources: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(Tilde);
+        const distribution = this.SUBRULE2(this.name, NAME_AS.distribution);
+        this.ACTION(() => (this.state.callee = nameText(distribution)));
+        this.CONSUME(LParen);
+        this.OPTION(() => {
+          this.CONSUME(NumberLiteral, { LABEL: "argument" });
+          this.MANY(() => {
+            this.CONSUME(Comma);
+            this.CONSUME2(NumberLiteral, { LABEL: "argument" });
+          });
+        });
+        this.CONSUME(RParen);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Equals);
+        this.CONSUME3(NumberLiteral, { LABEL: "value" });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(From);
+        this.CONSUME(QuotedString, { LABEL: "path" });
+      },
+    },
+  ];
 
   /** A setting the language does not know, with its values: kept for the binder to name and suggest. */
   readonly unknownSetting = this.RULE("unknownSetting", () => {
     this.CONSUME(Identifier, { LABEL: "keyword" });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
-        { ALT: () => this.CONSUME(QuotedString, { LABEL: "value" }) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.settingValues));
   });
+
+  private readonly settingValues: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
+    { ALT: () => this.CONSUME(QuotedString, { LABEL: "value" }) },
+  ];
 
   /**
    * An identifier, a keyword used as a name, or a quoted name. A rule of its own, so that
    * recovery from a missing name re-syncs at what follows the name. Every SUBRULE passes the
-   * role (optional only because chevrotain 11 types rules as `() => void`); it reaches the
-   * message provider as the alternation's description.
+   * role (optional only because chevrotain 11 types rules as `() => void`; chevrotain calls
+   * the rule without it while it records the grammar); it reaches the message provider as
+   * the alternation's description.
    */
   readonly name = this.RULE("name", (role?: NameRole) => {
-    this.OR({
+    this.OR(role === undefined ? this.anyName : this.nameAlternatives[role]);
+  });
+
+  private readonly nameAlternatives = Object.fromEntries(
+    NAME_ROLE_LIST.map((role) => [role, this.nameAlternativesFor(role)]),
+  ) as Record<NameRole, OrMethodOpts<IToken>>;
+  /** A name in no particular role: only read while chevrotain records the grammar. */
+  private readonly anyName = this.nameAlternativesFor(undefined);
+
+  private nameAlternativesFor(role: NameRole | undefined): OrMethodOpts<IToken> {
+    return {
       DEF: [
         { GATE: () => role === undefined || this.mayReadAsName(role), ALT: () => this.CONSUME(Name) },
         { ALT: () => this.CONSUME(QuotedString) },
       ],
       ERR_MSG: role,
-    });
-  });
+    };
+  }
 
   /** The next tokens read as the start of a statement: `output logits`, `model "x"`, `check {`. */
   private startsStatement(): boolean {
@@ -595,37 +671,73 @@ class SpecParser extends CstParser {
     return follows;
   }
 
+  /**
+   * Hands a statement's tree over as soon as it is parsed, then empties it. The concrete tree
+   * of a big file is many times the size of its text: kept whole to the end of the parse, it
+   * outlived the young generation's garbage collections, which then spent longer per line the
+   * longer the file. An error's token is never before the error, so the tokens of statements
+   * parsed before the first error are not needed to diagnose it.
+   */
+  private handOver(statement: CstNode): void {
+    if (this.state.errorFound) addWrittenTokens(statement, this.state.written);
+    this.state.takeStatement(statement);
+    this.state.lastHandedOver = statement;
+    for (const child of Object.keys(statement.children)) delete statement.children[child];
+  }
+
   /** Parses a token vector; the parser instance is reused, so this resets its state first. */
-  parseTokens(tokens: IToken[]): ParsedTokens {
-    this.state.reset();
+  parseTokens(tokens: IToken[], takeStatement: (statement: CstNode) => void): ParsedTokens {
+    this.state.reset(takeStatement);
     this.input = tokens;
     // Chevrotain makes an Error per syntax error; their stack traces are never read, and
     // capturing them is most of what a mistake costs.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      const cst = this.spec();
-      return { cst, errors: this.errors, insertions: this.state.insertions, misspellings: this.state.misspellings };
+      const spec = this.spec();
+      // A statement that nothing up to the end of the file lets recover ends the parse: its
+      // partial tree comes back inside the spec's, without the action that follows it.
+      const last = spec.children.statement?.at(-1);
+      if (last && last !== this.state.lastHandedOver) this.handOver(last as CstNode);
+      const { insertions, misspellings, written } = this.state;
+      return { errors: this.errors, insertions, misspellings, written };
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
   }
 }
 
+/** Every token the parser placed in the tree (recovery skips the others). */
+function addWrittenTokens(element: CstElement, written: Set<IToken>): void {
+  if ("children" in element) {
+    for (const children of Object.values(element.children)) for (const child of children) addWrittenTokens(child, written);
+  } else if (!element.isInsertedInRecovery) {
+    written.add(element);
+  }
+}
+
 export interface ParsedTokens {
-  /** The concrete syntax tree: partial where errors were recovered from. */
-  cst: CstNode;
   errors: IRecognitionException[];
   /** Where recovery assumed a missing keyword or punctuation token, by the token found instead: its text. */
   insertions: ReadonlyMap<IToken, string>;
   /** Misspelt keywords read as the keyword, with the keyword. */
   misspellings: ReadonlyMap<IToken, string>;
+  /**
+   * The tokens the parser placed in the tree (recovery skips others), from the first error on:
+   * the tokens that errors are about, which come after it.
+   */
+  written: ReadonlySet<IToken>;
 }
 
 const specParser = new SpecParser(new ParseState());
 
-export function parseTokens(tokens: IToken[]): ParsedTokens {
-  return specParser.parseTokens(tokens);
+/**
+ * Parses the tokens of a spec. Each statement's concrete tree (partial where an error was
+ * recovered from) goes to `takeStatement` in source order as soon as it is parsed; it is
+ * emptied right after, so build what is needed of it then.
+ */
+export function parseTokens(tokens: IToken[], takeStatement: (statement: CstNode) => void): ParsedTokens {
+  return specParser.parseTokens(tokens, takeStatement);
 }
 
 /** The base class of CST visitors: it checks that a visitor has a method for every rule. */

@@ -125,7 +125,9 @@ interface UnknownSettingChildren {
 
 /** The first token that the user wrote (recovery may have inserted virtual ones). */
 function written(tokens: Tokens): IToken | undefined {
-  return tokens?.find((token) => !token.isInsertedInRecovery);
+  // A loop rather than `find`: this runs for most tokens of the file, and a callback per call is garbage.
+  for (const token of tokens ?? []) if (!token.isInsertedInRecovery) return token;
+  return undefined;
 }
 
 function isDefined<T>(value: T | undefined): value is T {
@@ -148,7 +150,12 @@ class AstBuilder extends BaseCstVisitor {
   }
 
   private buildAll<T>(nodes: Nodes): T[] {
-    return (nodes ?? []).map((node) => this.build<T>(node)).filter(isDefined);
+    const built: T[] = [];
+    for (const node of nodes ?? []) {
+      const part = this.build<T>(node);
+      if (part !== undefined) built.push(part);
+    }
+    return built;
   }
 
   private nameOf(nodes: Nodes): Name | undefined {
@@ -176,6 +183,7 @@ class AstBuilder extends BaseCstVisitor {
     return { start: this.positions.at(opening.startOffset), end: closing ? this.positions.after(closing) : statement.end };
   }
 
+  /** Not visited (the parser hands statements over one by one), but a visitor has a method per rule. */
   spec(children: SpecChildren): Statement[] {
     return this.buildAll<Statement>(children.statement);
   }
@@ -370,8 +378,25 @@ class AstBuilder extends BaseCstVisitor {
   }
 }
 
-/** The typed tree of a parsed spec; `comments` are the comment tokens the lexer set aside. */
-export function toAst(cst: CstNode, comments: IToken[], positions: TokenPositions): SpecFile {
-  const builder = new AstBuilder(positions);
-  return { statements: builder.spec(cst.children as SpecChildren), comments: comments.map((comment) => positions.ofToken(comment)) };
+/**
+ * Builds the typed tree of a spec statement by statement, as the parser hands each one over
+ * (see parseTokens): no concrete tree of the whole file is ever kept.
+ */
+export class SpecFileBuilder {
+  private readonly builder: AstBuilder;
+  private readonly statements: Statement[] = [];
+
+  constructor(private readonly positions: TokenPositions) {
+    this.builder = new AstBuilder(positions);
+  }
+
+  addStatement(statement: CstNode): void {
+    const built = this.builder.statement(statement.children as StatementChildren);
+    if (built) this.statements.push(built);
+  }
+
+  /** The typed tree of the statements added; `comments` are the comment tokens the lexer set aside. */
+  finish(comments: IToken[]): SpecFile {
+    return { statements: this.statements, comments: comments.map((comment) => this.positions.ofToken(comment)) };
+  }
 }

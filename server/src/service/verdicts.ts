@@ -12,6 +12,9 @@ import type { Severity, SpecDiagnostic } from "../common/diagnostic";
 import { range, type Range } from "../common/text";
 import { checkStatically, type StaticCheck, type Verdict } from "../symmetry/static";
 
+/** How many steps a long path shows at each end. */
+const PATH_ENDS = 4;
+
 /** Lens titles stay short: an effect's reason is cut to this many characters. */
 const SUMMARY_REASON_LIMIT = 48;
 
@@ -73,8 +76,11 @@ function forOutput(check: StaticCheck): string {
   return check.claim.outputs.length > 1 ? ` for ${check.output}` : "";
 }
 
+/** `image -> conv1 -> flatten -> fc`; a long path (a deep network's) keeps its first and last steps only. */
 function pathInWords(check: StaticCheck): string {
-  return check.path.join(" -> ");
+  const path = check.path;
+  if (path.length <= 2 * PATH_ENDS + 1) return path.join(" -> ");
+  return [...path.slice(0, PATH_ENDS), `(${path.length - 2 * PATH_ENDS} more)`, ...path.slice(-PATH_ENDS)].join(" -> ");
 }
 
 /** `proved`, `approximate (zero padding at conv1)`, `violated at fc`, `unknown at loop (Loop)`: a lens title's verdict. */
@@ -112,7 +118,8 @@ export interface Explanation {
 export function explain(check: StaticCheck): Explanation {
   const facts: Explanation["facts"] = [];
   if (check.claim.outputs.length > 1) facts.push({ label: "Output", text: check.output, code: true });
-  facts.push({ label: "Why", text: check.reason });
+  // An approximate verdict's reason lists its effects, which come one by one below.
+  if (check.effects.length === 0) facts.push({ label: "Why", text: check.reason });
   if (check.path.length > 1) facts.push({ label: "Path", text: pathInWords(check), code: true });
   for (const effect of check.effects) facts.push({ label: "Approximation", text: `${effect.reason} at ${effect.node}` });
   return { pair: pairInWords(check), verdict: check.verdict, facts, meaning: MEANING[check.verdict] };

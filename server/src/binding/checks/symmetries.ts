@@ -100,7 +100,8 @@ function axesAreDeclared(declaration: SymmetryDeclaration, accept: Accept, conte
 
 function argumentsAreDistinct(declaration: SymmetryDeclaration, accept: Accept): void {
   const named = takesAxes(declaration) ? positionalNames(declaration).map((name) => ({ name: name.text, range: name.range })) : tensorArguments(declaration);
-  const options = declaration.args.flatMap((arg) => (arg.option ? [{ name: arg.option.text, range: arg.option.range }] : []));
+  const options: { name: string; range: Range }[] = [];
+  for (const { option } of declaration.args) if (option) options.push({ name: option.text, range: option.range });
   for (const list of [named, options]) {
     const seen = new Set<string>();
     for (const { name, range } of list) {

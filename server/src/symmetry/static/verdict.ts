@@ -6,7 +6,7 @@
  */
 import type { BoundClaim, BoundSpec, BoundTensor } from "../../binding/bound";
 import type { Node } from "../../onnx/model";
-import { firstMergedRole, mergedPartsInWords, sameRole, type AxisRole, type Effect, type State, MAX_EFFECTS } from "./domain";
+import { firstMergedRole, mergedPartsInWords, sameRole, type AxisRole, type Effect, type State, MAX_EFFECTS, INVARIANT } from "./domain";
 import type { Propagation } from "./engine";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 
@@ -50,7 +50,8 @@ function judgeOutput(claim: BoundClaim, output: string, group: AnalysisGroup, bo
     path,
     effects,
   });
-  const state: State = propagation.states.get(output) ?? { kind: "unknown", cause: { node: output, opType: "?", reason: `${output} is produced by no node` } };
+  const state = propagation.states.get(output) ?? (bound.model?.graph.initializers.has(output) ? INVARIANT : undefined);
+  if (!state) return check("unknown", `no node of the graph computes ${output}`, null, null, [output]);
   if (state.kind !== "acted") {
     const path = pathTo(state.cause.node, output, propagation, producers);
     const verdict = state.kind === "lost" ? "violated" : "unknown";

@@ -17,13 +17,15 @@ interface UnaryFacts {
   homogeneous?: number;
   /** f(a + b) = f(a) + f(b) and f(s a) = s f(a): commutes with rotations of vector axes. */
   linear?: boolean;
+  /** f(p + t) = f(p) + t as well: keeps a position a position under translations (only the identity). */
+  keepsPositions?: boolean;
 }
 
 const ODD_LINEAR: UnaryFacts = { odd: true, homogeneous: 1, linear: true };
 
 /** What is known of each op as a function of one number. Ops not listed here have no rule. */
 export const UNARY: Readonly<Record<string, UnaryFacts>> = {
-  Identity: ODD_LINEAR,
+  Identity: { ...ODD_LINEAR, keepsPositions: true },
   Neg: ODD_LINEAR,
   Relu: { homogeneous: 1 },
   LeakyRelu: { homogeneous: 1 },
@@ -78,6 +80,11 @@ function unaryRule(facts: UnaryFacts): Rule {
 function transform(x: RuleInput["inputs"][number], facts: UnaryFacts, groupKind: string, opType: string, fail: (reason: string) => State): State {
   if (x.roles.some((role) => role?.kind === "geometric") && !facts.linear) {
     return fail(`${opType} acts on each component of a vector separately, which rotations do not commute with`);
+  }
+  // Linear is not enough for positions: -(R p + t) = R (-p) - t, so negated points move the wrong way.
+  const positions = x.roles.find((role) => role?.kind === "geometric" && role.as === "point");
+  if (positions?.kind === "geometric" && !facts.keepsPositions) {
+    return fail(`${opType} of the positions along ${positions.groupAxis} is no position: translating the points by t moves it by -t`);
   }
   if (x.exponent === 0) return x;
   if (groupKind === "negate") {

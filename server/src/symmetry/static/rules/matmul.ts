@@ -9,8 +9,10 @@
  *    equal along a permuted axis; periodic along a flattened (y, x) under shifts), checked on the
  *    weights;
  * 3. two vector axes of a rotation group (u . v): a dot product is invariant.
- * Anything else loses the action, naming the weights and their largest difference. Value groups:
- * the output is multilinear in the operands, so their exponents add; Gemm's bias C is added as Add does.
+ * Anything else loses the action, naming the weights and their largest difference. Positions (the
+ * points of SE and E) kept by a contraction stay positions only when the coefficients they are
+ * combined with sum to 1 (checked on the constants). Value groups: the output is multilinear in
+ * the operands, so their exponents add; Gemm's bias C is added as Add does.
  */
 import { floatAttribute, intAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
@@ -18,7 +20,7 @@ import { acted, isInvariant, lost, mergeEffects, movesNoAxis, sameRole, unknown,
 import type { GraphFacts } from "../facts";
 import type { AnalysisGroup } from "../groups";
 import { followingMergedAxes, type Rule, type RuleInput } from "../rule";
-import { axisInWords, checkFixedTensor, isZeroConstant, poolingProblem, rolesOf, sameExponent, staticSize } from "./common";
+import { axisInWords, checkFixedTensor, formatNumber, isZeroConstant, poolingProblem, rolesOf, sameExponent, staticSize, WEIGHT_TOLERANCE } from "./common";
 
 /** One operand of a contraction: its value, its state, one label and one role per axis. */
 interface Operand {
@@ -32,6 +34,8 @@ interface Operand {
 interface Contraction {
   operands: readonly Operand[];
   output: readonly string[];
+  /** A factor on every output entry (Gemm's alpha); 1 when absent. */
+  factor?: number;
 }
 
 /** The operands with their roles, or the state that says why their ranks are not known. */
@@ -49,7 +53,7 @@ function operandsOf(node: Node, inputs: readonly ActedState[], facts: GraphFacts
  * The output's state: kept labels keep their roles, summed ones must be summed over matched
  * moves, weights the moves leave alone, or two vectors; exponents add.
  */
-function contract(node: Node, group: AnalysisGroup, facts: GraphFacts, { operands, output }: Contraction): State {
+function contract(node: Node, group: AnalysisGroup, facts: GraphFacts, { operands, output, factor = 1 }: Contraction): State {
   const diagonal = operands.find((operand) => new Set(operand.labels).size !== operand.labels.length);
   if (diagonal) return unknown(node, `it takes a diagonal of ${diagonal.value} (a label repeated in one operand), which the static analysis does not follow`);
   const labelRoles = new Map<string, AxisRole>();
@@ -62,9 +66,87 @@ function contract(node: Node, group: AnalysisGroup, facts: GraphFacts, { operand
     const problem = unmovedOperandProblem(node, group, facts, operand, operands, labelRoles, output);
     if (problem) return problem;
   }
+  const positions = positionsThroughContraction(node, facts, operands, output, labelRoles, factor);
+  if (positions && "failure" in positions) return positions.failure;
   const exponent = operands.reduce((sum, operand) => sum + operand.state.exponent, 0);
-  const roles = output.map((label) => labelRoles.get(label));
+  const roles = output.map((label) => {
+    const role = labelRoles.get(label);
+    return positions && role?.kind === "geometric" && role.as === "point" ? { ...role, as: positions.as } : role;
+  });
   return acted(roles, exponent, mergeEffects(operands.map((operand) => operand.state)));
+}
+
+/**
+ * Positions (the points of SE and E) kept by a contraction. It is linear in the operand holding
+ * them: each output entry is sum_j c_j p_j, with coefficients c made of the other operands, so
+ * translating the points by t moves it by (sum_j c_j) t. It is a position where every entry's
+ * coefficients sum to 1 (an average), a vector where they sum to 0 (a difference), and neither
+ * otherwise (`W @ pos` with any W is no position). Undefined when no kept label holds positions.
+ */
+function positionsThroughContraction(node: Node, facts: GraphFacts, operands: readonly Operand[], output: readonly string[], labelRoles: ReadonlyMap<string, AxisRole>, factor: number): { as: "point" | "vector" } | { failure: State } | undefined {
+  const label = output.find((candidate) => {
+    const role = labelRoles.get(candidate);
+    return role?.kind === "geometric" && role.as === "point";
+  });
+  if (label === undefined) return undefined;
+  const holder = movedAlong(operands, label)[0];
+  const sums = coefficientSums(facts, holder, operands.filter((operand) => operand !== holder), output);
+  if (typeof sums === "string") return { failure: unknown(node, `it combines the positions along ${whereIn(holder, label)} with coefficients from ${sums}, so whether they sum to 1 (as positions need) cannot be told`) };
+  const scaled = sums.map(({ sum, magnitude }) => ({ sum: sum * factor, tolerance: WEIGHT_TOLERANCE * Math.max(1, Math.abs(factor) * magnitude) }));
+  if (scaled.every(({ sum, tolerance }) => Math.abs(sum - 1) <= tolerance)) return { as: "point" };
+  if (scaled.every(({ sum, tolerance }) => Math.abs(sum) <= tolerance)) return { as: "vector" };
+  const off = scaled.find(({ sum, tolerance }) => Math.abs(sum - 1) > tolerance && Math.abs(sum) > tolerance) ?? scaled[0];
+  return { failure: lost(node, `it combines the positions along ${whereIn(holder, label)} with coefficients that sum to ${formatNumber(off.sum)}: translations move the result ${formatNumber(off.sum)} times as far, so it is neither a position nor a vector`) };
+}
+
+/** How many products the coefficient sums may take (a few milliseconds). */
+const COEFFICIENT_BUDGET = 1e6;
+
+/**
+ * For each output entry, the sum of the coefficients that the other operands give the holder's
+ * entries (and the sum of their absolute values, for the tolerance): the contraction with the
+ * holder replaced by ones. The other operands must be known constants; a string says which is
+ * not (or that the sums would take too long).
+ */
+function coefficientSums(facts: GraphFacts, holder: Operand, others: readonly Operand[], output: readonly string[]): { sum: number; magnitude: number }[] | string {
+  const constants = others.map((operand) => facts.constant(operand.value));
+  const missing = others.find((_, i) => constants[i] === undefined);
+  if (missing) return `${missing.value}, which is not a known constant`;
+  const sizes = new Map<string, number>();
+  others.forEach((operand, i) => operand.labels.forEach((label, axis) => sizes.set(label, Math.max(sizes.get(label) ?? 1, constants[i]!.dims[axis]))));
+  // Output entries differ only along the labels of the constants; the holder's summed labels each add a factor of their size.
+  const free = output.filter((label) => sizes.has(label));
+  for (const [axis, label] of holder.labels.entries()) {
+    if (output.includes(label) || sizes.has(label)) continue;
+    const size = staticSize(facts, holder.value, axis);
+    if (size === undefined) return `the sum over ${whereIn(holder, label)}, whose size is not known`;
+    sizes.set(label, size);
+  }
+  const summed = [...sizes.keys()].filter((label) => !output.includes(label));
+  const labels = [...free, ...summed];
+  const count = labels.reduce((product, label) => product * sizes.get(label)!, 1);
+  if (count > COEFFICIENT_BUDGET) return `constants too large to sum over (${count} products)`;
+  const entries = free.reduce((product, label) => product * sizes.get(label)!, 1);
+  const sums = Array.from({ length: entries }, () => ({ sum: 0, magnitude: 0 }));
+  const at = new Map<string, number>();
+  for (let index = 0; index < count; index++) {
+    let rest = index;
+    for (let k = labels.length - 1; k >= 0; k--) {
+      at.set(labels[k], rest % sizes.get(labels[k])!);
+      rest = Math.floor(rest / sizes.get(labels[k])!);
+    }
+    let coefficient = 1;
+    others.forEach((operand, i) => {
+      const { dims, values } = constants[i]!;
+      // A constant of one entry along a label is broadcast along it.
+      const offset = operand.labels.reduce((flat, label, axis) => flat * dims[axis] + (dims[axis] === 1 ? 0 : at.get(label)!), 0);
+      coefficient *= values[offset];
+    });
+    const entry = free.reduce((flat, label) => flat * sizes.get(label)! + at.get(label)!, 0);
+    sums[entry].sum += coefficient;
+    sums[entry].magnitude += Math.abs(coefficient);
+  }
+  return sums;
 }
 
 /** Where a label sits in an operand, in words: `axis 1 (token) of q`. */
@@ -186,7 +268,7 @@ export function matmulLabels(rankA: number, rankB: number): { a: string[]; b: st
 }
 
 /** The product alone, for MatMul and Gemm: value groups only need the exponents to add. */
-function product(node: Node, group: AnalysisGroup, facts: GraphFacts, inputs: readonly ActedState[], labels: (ranks: number[]) => { a: string[]; b: string[]; output: string[] } | string): State {
+function product(node: Node, group: AnalysisGroup, facts: GraphFacts, inputs: readonly ActedState[], labels: (ranks: number[]) => { a: string[]; b: string[]; output: string[] } | string, factor = 1): State {
   const [a, b] = inputs;
   if (movesNoAxis(a) && movesNoAxis(b)) return acted([], a.exponent + b.exponent, mergeEffects([a, b]));
   const operands = operandsOf(node, inputs, facts, 2);
@@ -199,6 +281,7 @@ function product(node: Node, group: AnalysisGroup, facts: GraphFacts, inputs: re
       { ...operands[1], labels: labelled.b },
     ],
     output: labelled.output,
+    factor,
   });
 }
 
@@ -214,7 +297,8 @@ const gemm: Rule = ({ node, group, inputs, facts }) => {
   const transB = intAttribute(node, "transB", 0) === 1;
   const labels = ([rankA, rankB]: number[]) =>
     rankA !== 2 || rankB !== 2 ? `Gemm takes 2-D operands, and these have ranks ${rankA} and ${rankB}` : { a: transA ? ["k", "n"] : ["n", "k"], b: transB ? ["m", "k"] : ["k", "m"], output: ["n", "m"] };
-  const productState = product(node, group, facts, inputs, labels);
+  // alpha scales the coefficients that positions are combined with.
+  const productState = product(node, group, facts, inputs, labels, floatAttribute(node, "alpha", 1));
   const bias = inputs[2];
   if (productState.kind !== "acted" || !bias || !node.inputs[2] || floatAttribute(node, "beta", 1) === 0) return [productState];
   return [addBias(node, group, facts, productState, node.inputs[2], bias)];

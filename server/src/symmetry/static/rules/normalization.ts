@@ -10,7 +10,8 @@
  * - Rotation groups: statistics over components, or per-component scales, do not rotate; only
  *   LpNormalization with p = 2 along a vector axis makes a unit vector.
  * BatchNormalization at inference is a fixed affine map per channel: it keeps entry moves, and
- * keeps value groups and vectors only where it shifts nothing (B = scale * mean / sqrt(var + eps)).
+ * keeps value groups and vectors only where it shifts nothing (B = scale * mean / sqrt(var + eps)),
+ * positions only where it does not scale them either.
  */
 import { floatAttribute, intAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
@@ -169,10 +170,31 @@ const batchNormalization: Rule = (input) => {
   if (!valueSensitive) return [x, ...rest];
   const shift = largestShift(node, facts);
   if (shift === undefined) return [unknown(node, "whether it shifts its channels cannot be told: its parameters are not known constants"), ...rest];
-  if (shift === 0) return [x, ...rest];
+  if (shift === 0) return [positionsScaled(node, facts, x) ?? x, ...rest];
   const spoiled = isGroupOfValues(group) ? (group.group.kind === "negate" ? "the output is not odd" : "the output does not scale with the input") : "rotations do not commute with it";
   return [lost(node, `it shifts its channels by up to ${formatNumber(shift)} (B - scale * mean / sqrt(var + epsilon)), so ${spoiled}`), ...rest];
 };
+
+/**
+ * A position times a_c is no position (translating the points by t moves it by a_c t), so points
+ * pass only when every a_c = scale_c / sqrt(var_c + epsilon) is 1. The failure, or undefined.
+ */
+function positionsScaled(node: Node, facts: GraphFacts, x: ActedState): State | undefined {
+  const positions = x.roles.findIndex((role) => role?.kind === "geometric" && role.as === "point");
+  if (positions < 0) return undefined;
+  const [scale, variance] = [1, 4].map((index) => facts.constant(node.inputs[index] ?? "")?.values);
+  const where = axisInWords(positions, x.roles[positions]);
+  if (!scale || !variance) return unknown(node, `whether it scales the positions along ${where} cannot be told: its scale and variance are not known constants`);
+  const epsilon = floatAttribute(node, "epsilon", 1e-5);
+  const at = (values: ArrayLike<number>, c: number) => values[values.length === 1 ? 0 : c];
+  let farthest = 1;
+  for (let c = 0; c < Math.max(scale.length, variance.length); c++) {
+    const factor = at(scale, c) / Math.sqrt(at(variance, c) + epsilon);
+    if (Math.abs(factor - 1) > Math.abs(farthest - 1)) farthest = factor;
+  }
+  if (Math.abs(farthest - 1) <= WEIGHT_TOLERANCE) return undefined;
+  return lost(node, `it scales the positions along ${where} by up to ${formatNumber(farthest)} (scale / sqrt(var + epsilon)): translating the points moves them that many times as far`);
+}
 
 /** The largest |b_c| = |B_c - scale_c * mean_c / sqrt(var_c + epsilon)|; undefined when the parameters are not known. */
 function largestShift(node: Node, facts: GraphFacts): number | undefined {
