@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { einsumLabels, matmulLabels } from "../../server/src/symmetry/static/rules/matmul";
-import { floatTensor, GraphBuilder, randomFloats, seededRandom } from "../support/onnxBuilder";
+import { float, floatTensor, GraphBuilder, randomFloats, seededRandom } from "../support/onnxBuilder";
 import { assertVerdict, verdictOf } from "./support";
 
 const TOKENS = "input x [batch, token, feature]\n";
@@ -144,6 +144,53 @@ describe("value groups: products add exponents", () => {
     const spec = "input x [batch, feature]\noutput out [batch, hidden]\nsymmetry neg = negate(x, out)\nequivariant out under neg\n";
     assertVerdict(await verdictOf(spec, gemm([0.5, -0.5])), "violated", "fc", /adds the bias b/);
     assertVerdict(await verdictOf(spec, gemm([0, 0])), "proved");
+  });
+});
+
+describe("positions through contractions", () => {
+  const spec = (kind: string, group = "E") => `input pos [batch, atom, xyz: point]\noutput out [batch, _, xyz: ${kind}]\nsymmetry rigid = ${group}(xyz)\nequivariant out under rigid\n`;
+  /** out = w @ pos: each output row a combination of the 3 atoms' positions with the coefficients in a row of w. */
+  const combined = (rows: number[][], op = "MatMul", attributes: Record<string, string> = {}) =>
+    new GraphBuilder("combined")
+      .input("pos", "float", ["batch", 3, 3])
+      .initializer("w", floatTensor([rows.length, 3], rows.flat()))
+      .node(op, ["w", "pos"], ["out"], attributes, { name: "mix" })
+      .output("out", "float", ["batch", rows.length, 3]);
+
+  test("coefficients that sum to 1 in every row average positions: a position", async () => {
+    assertVerdict(await verdictOf(spec("point"), combined([[0.2, 0.3, 0.5], [1, 1, -1]])), "proved");
+    assertVerdict(await verdictOf(spec("point"), combined([[0.2, 0.3, 0.5], [1, 1, -1]], "Einsum", { equation: "mn,bnd->bmd" })), "proved");
+  });
+
+  test("coefficients that sum to 0 make differences of positions: vectors", async () => {
+    const differences = combined([[1, -1, 0], [0.5, 0.5, -1]]);
+    assertVerdict(await verdictOf(spec("vector"), differences), "proved");
+    assertVerdict(await verdictOf(spec("point"), differences), "violated", "mix", /is rotated as a vector of xyz, where the claim needs it to be one that is rotated as a point/);
+  });
+
+  test("other coefficients: violated under translations, naming their sum; without translations the positions are vectors", async () => {
+    const generic = combined([[1, 2, 3], [0.5, 0.5, 0]]);
+    assertVerdict(await verdictOf(spec("point"), generic), "violated", "mix", /combines the positions along axis 2 \(the point axis xyz\) of pos with coefficients that sum to 6/);
+    assertVerdict(await verdictOf(spec("point", "SO"), generic), "proved");
+  });
+
+  test("Gemm's alpha scales the coefficients; coefficients computed from another input: unknown", async () => {
+    const gemm = (alpha: number) =>
+      new GraphBuilder("gemm")
+        .input("pos", "float", [3, 3])
+        .initializer("w", floatTensor([2, 3], [1, 1, 0, 0, 1, 1]))
+        .node("Gemm", ["w", "pos"], ["out"], { alpha: float(alpha) }, { name: "mix" })
+        .output("out", "float", [2, 3]);
+    const gemmSpec = "input pos [atom, xyz: point]\noutput out [_, xyz: point]\nsymmetry rigid = SE(xyz)\nequivariant out under rigid\n";
+    assertVerdict(await verdictOf(gemmSpec, gemm(0.5)), "proved");
+    assertVerdict(await verdictOf(gemmSpec, gemm(1)), "violated", "mix", /coefficients that sum to 2/);
+    const attention = new GraphBuilder("attention")
+      .input("pos", "float", ["batch", 3, 3])
+      .input("weights", "float", ["batch", 3, 3])
+      .node("MatMul", ["weights", "pos"], ["out"], {}, { name: "mix" })
+      .output("out", "float", ["batch", 3, 3]);
+    const attentionSpec = "input pos [batch, atom, xyz: point]\ninput weights [batch, _, _]\noutput out [batch, atom, xyz: point]\nsymmetry rigid = E(xyz)\nequivariant out under rigid\n";
+    assertVerdict(await verdictOf(attentionSpec, attention), "unknown", "mix", /coefficients from weights, which is not a known constant/);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Rotation groups (SO, O, SE, E) on vector and point axes: differences, products, norms, dot products. */
 import { describe, test } from "node:test";
-import { floatTensor, GraphBuilder, int64Tensor } from "../support/onnxBuilder";
+import { float, floatTensor, GraphBuilder, int64Tensor } from "../support/onnxBuilder";
 import { assertVerdict, staticChecks, verdictOf } from "./support";
 
 const POSITIONS = "input pos [batch, atom, xyz: point]\n";
@@ -107,6 +107,29 @@ describe("vectors and points", () => {
     const spec = "input v [batch, xyz: vector]\noutput out [batch, xyz: vector]\nsymmetry rot = SO(xyz)\nequivariant out under rot\n";
     const model = new GraphBuilder("offset").input("v", "float", ["batch", 3]).initializer("offset", floatTensor([3], [1, 0, 0])).node("Add", ["v", "offset"], ["out"], {}, { name: "shift" }).output("out", "float", ["batch", 3]);
     assertVerdict(await verdictOf(spec, model), "violated", "shift", /adds offset, a fixed offset that rotations do not turn/);
+  });
+
+  test("negated positions are no positions: -(R p + t) = R (-p) - t (violated under E; a vector under O, proved)", async () => {
+    const spec = `${POSITIONS}output out [batch, atom, xyz: point]\nsymmetry rigid = E(xyz)\nequivariant out under rigid\n`;
+    const model = molecule("negated").node("Neg", ["pos"], ["out"], {}, { name: "neg" }).output("out", "float", ["batch", 4, 3]);
+    assertVerdict(await verdictOf(spec, model), "violated", "neg", /Neg of the positions along xyz is no position: translating the points by t moves it by -t/);
+    assertVerdict(await verdictOf(spec.replace("E(xyz)", "O(xyz)"), model), "proved");
+  });
+
+  test("BatchNormalization over the atoms keeps positions only where it scales them by 1", async () => {
+    const spec = `${POSITIONS}output out [batch, atom, xyz: point]\nsymmetry rigid = E(xyz)\nequivariant out under rigid\n`;
+    // The atoms are its channels: out[atom] = scale[atom] * pos[atom] (no mean, no bias, variance 1).
+    const batchNorm = (scale: number[]) =>
+      molecule("bn")
+        .initializer("scale", floatTensor([4], scale))
+        .initializer("zeros", floatTensor([4], [0, 0, 0, 0]))
+        .initializer("ones", floatTensor([4], [1, 1, 1, 1]))
+        .node("BatchNormalization", ["pos", "scale", "zeros", "zeros", "ones"], ["out"], { epsilon: float(0) }, { name: "bn" })
+        .output("out", "float", ["batch", 4, 3]);
+    assertVerdict(await verdictOf(spec, batchNorm([1, 1, 1, 1])), "proved");
+    assertVerdict(await verdictOf(spec, batchNorm([1, 2, 1, 1])), "violated", "bn", /scales the positions along axis 2 \(the point axis xyz\) by up to 2/);
+    // Rotations alone: each atom's vector times a number is still a vector.
+    assertVerdict(await verdictOf(spec.replace("E(xyz)", "SO(xyz)"), batchNorm([1, 2, 1, 1])), "proved");
   });
 
   test("LpNormalization along xyz makes unit vectors", async () => {

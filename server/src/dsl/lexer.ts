@@ -144,19 +144,46 @@ export interface LexResult {
   tokens: IToken[];
   comments: IToken[];
   strays: StrayCharacters[];
+  /** The unterminated strings and incomplete numbers among the tokens (tokens, so that the parser goes on). */
+  incomplete: IToken[];
 }
 
-export function lex(text: string): LexResult {
-  const result = specLexer.tokenize(text);
-  // Offset-only tracking (much faster than line/column tracking) leaves out the end offset,
-  // which the parser needs for the locations of its nodes.
-  for (const token of result.tokens) token.endOffset = token.startOffset + token.image.length - 1;
-  const strays = result.errors.map((error) => ({
-    text: text.slice(error.offset, error.offset + error.length),
-    start: error.offset,
-    end: error.offset + error.length,
-  }));
-  return { tokens: result.tokens, comments: result.groups.comments ?? [], strays };
+/**
+ * The tokens of the text from offset `from` on, with offsets in the whole text. `from` must be
+ * 0 or the end of a token of the text: there the lexer of the whole text is where it would
+ * start on the rest alone, so the tokens are those it finds from there.
+ */
+export function lex(text: string, from = 0): LexResult {
+  const result = specLexer.tokenize(from === 0 ? text : text.slice(from));
+  const comments = result.groups.comments ?? [];
+  if (from > 0) {
+    for (const token of result.tokens) token.startOffset += from;
+    for (const comment of comments) comment.startOffset += from;
+  }
+  const incomplete: IToken[] = [];
+  for (const token of result.tokens) {
+    // Offset-only tracking (much faster than line/column tracking) leaves out the end offset,
+    // which the parser needs for the locations of its nodes.
+    token.endOffset = token.startOffset + token.image.length - 1;
+    if (token.tokenType === UnterminatedString || token.tokenType === IncompleteNumber) incomplete.push(token);
+  }
+  const strays = result.errors.map((error) => {
+    const start = error.offset + from;
+    return { text: text.slice(start, start + error.length), start, end: start + error.length };
+  });
+  return { tokens: result.tokens, comments, strays, incomplete };
+}
+
+/** The index of the first token that starts at or after `offset` (the length when none does), by binary search. */
+export function firstTokenFrom(tokens: readonly IToken[], offset: number): number {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle].startOffset < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The text of a quoted string token without its quotes, `\"` and `\\` resolved; other backslashes stay (Windows paths). */

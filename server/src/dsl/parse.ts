@@ -26,8 +26,10 @@ import {
   UnterminatedString,
   type LexResult,
   type StrayCharacters,
+  firstTokenFrom,
 } from "./lexer";
 import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
+import { leadingCleanStatements, reuse, type CleanStatement, type ParseMemory, type Reuse } from "./reuse";
 import { SpecFileBuilder } from "./toAst";
 import { CHECK_SETTINGS, STATEMENT_KEYWORDS } from "./vocabulary";
 
@@ -53,25 +55,46 @@ export interface ParseResult {
   diagnostics: SpecDiagnostic[];
 }
 
+/**
+ * The last parse, whose beginning the next one reuses where the text has not changed (see
+ * reuse.ts). The result does not depend on it: it is the same as from a parse from scratch.
+ */
+let memory: ParseMemory | undefined;
+
 export function parseSpec(text: string): ParseResult {
   try {
-    const positions = new TokenPositions(text);
-    const lexed = lex(text);
-    const misspelt = readMisspeltKeywords(lexed.tokens, text);
-    const tree = new SpecFileBuilder(positions);
-    const parsed = parseTokens(lexed.tokens, (statement) => tree.addStatement(statement));
-    const spec = tree.finish(lexed.comments);
-    const diagnostics = [
-      ...lexicalDiagnostics(lexed, positions),
-      ...misspelt.map((token) => misspeltStatementKeyword(token, positions)),
-      ...grammarDiagnostics(parsed, lexed, new Set(misspelt), positions),
-    ];
-    diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
-    return { spec, diagnostics };
+    const reused = reuse(memory, text);
+    memory = undefined; // a parse that fails leaves nothing to reuse
+    const parse = parseWithReuse(text, reused);
+    memory = parse.memory;
+    return parse.result;
   } catch (error) {
     // A bug (ours or chevrotain's) must not take the editor or the command line down.
     return { spec: { statements: [], comments: [] }, diagnostics: [internalError(error)] };
   }
+}
+
+/** Parses the text after the reused statements, if any; with what a later parse may reuse. */
+function parseWithReuse(text: string, reused: Reuse | undefined): { result: ParseResult; memory: ParseMemory } {
+  const positions = new TokenPositions(text);
+  const lexed = reused?.lexed ?? lex(text);
+  const start = reused?.start ?? 0;
+  const misspelt = readMisspeltKeywords(lexed.tokens, start, text);
+  const tree = new SpecFileBuilder(positions, reused?.statements);
+  const cleanStatements: CleanStatement[] = [...(reused?.statements ?? [])];
+  const parsed = parseTokens(lexed.tokens, start, (cst, { lastToken, clean }) => {
+    const statement = tree.addStatement(cst);
+    if (clean) cleanStatements.push({ statement, lastToken });
+  });
+  const spec = tree.finish(lexed.comments);
+  const diagnostics = [
+    ...lexicalDiagnostics(lexed, positions),
+    ...misspelt.map((token) => misspeltStatementKeyword(token, positions)),
+    ...grammarDiagnostics(parsed, lexed, new Set(misspelt), positions),
+  ];
+  diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const reusable = leadingCleanStatements(cleanStatements, firstMistake(lexed, misspelt, text));
+  return { result: { spec, diagnostics }, memory: { text, tokens: lexed.tokens, comments: lexed.comments, cleanStatements: reusable } };
 }
 
 function lexicalDiagnostics(lexed: LexResult, positions: TokenPositions): SpecDiagnostic[] {
@@ -83,11 +106,17 @@ function lexicalDiagnostics(lexed: LexResult, positions: TokenPositions): SpecDi
       message: strayMessage(stray),
     }),
   );
-  for (const token of lexed.tokens) {
-    if (token.tokenType === UnterminatedString) diagnostics.push(unterminatedString(token, positions));
-    if (token.tokenType === IncompleteNumber) diagnostics.push(incompleteNumber(token, positions));
+  for (const token of lexed.incomplete) {
+    diagnostics.push(token.tokenType === UnterminatedString ? unterminatedString(token, positions) : incompleteNumber(token, positions));
   }
   return diagnostics;
+}
+
+/** The offset of the first lexical mistake or misspelt keyword, or the end of the text. */
+function firstMistake(lexed: LexResult, misspelt: IToken[], text: string): number {
+  let first = Math.min(text.length, lexed.strays[0]?.start ?? Infinity);
+  for (const token of [...lexed.incomplete, ...misspelt]) first = Math.min(first, token.startOffset);
+  return first;
 }
 
 function strayMessage(stray: StrayCharacters): string {
@@ -120,15 +149,16 @@ function unterminatedString(token: IToken, positions: TokenPositions): SpecDiagn
  * a statement may start (first on its line, after the end of a statement, outside a check
  * block), is close to a statement keyword and is followed by what that statement needs
  * next, is read as the keyword: its statement parses, and its diagnostic offers the fix.
+ * The tokens before `start` were read by an earlier parse, which found no misspelling there.
  */
-function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
+function readMisspeltKeywords(tokens: IToken[], start: number, text: string): IToken[] {
   const misspelt: IToken[] = [];
   let braceDepth = 0;
+  for (let index = 0; index < start; index++) braceDepth = braceDepthAfter(tokens[index], braceDepth);
   // A plain loop with no closure: it runs over every token of the file.
-  for (let index = 0; index < tokens.length; index++) {
+  for (let index = start; index < tokens.length; index++) {
     const token = tokens[index];
-    if (tokenMatcher(token, LBrace)) braceDepth++;
-    if (tokenMatcher(token, RBrace)) braceDepth = Math.max(0, braceDepth - 1);
+    braceDepth = braceDepthAfter(token, braceDepth);
     const previous = tokens[index - 1];
     if (token.tokenType !== Identifier || braceDepth > 0) continue;
     if (previous && !(endsStatement(previous) && startsLine(previous, token, text))) continue;
@@ -139,6 +169,13 @@ function readMisspeltKeywords(tokens: IToken[], text: string): IToken[] {
     misspelt.push(token);
   }
   return misspelt;
+}
+
+/** How many braces are open after the token, `depth` being how many were open before it (a stray `}` closes none). */
+function braceDepthAfter(token: IToken, depth: number): number {
+  if (tokenMatcher(token, LBrace)) return depth + 1;
+  if (tokenMatcher(token, RBrace)) return Math.max(0, depth - 1);
+  return depth;
 }
 
 /** The statement keyword that a word standing where a statement may start is a misspelling of, if any. */
@@ -280,17 +317,10 @@ function insertion(at: Position, text: string): Fix {
   return { title: `Insert '${text}'`, edits: [{ range: { start: at, end: at }, newText }], preferred: true };
 }
 
-/** The token before `token` in the text (the last one for the end of the file), by binary search on offsets. */
+/** The token before `token` in the text (the last one for the end of the file). */
 function tokenBefore(tokens: IToken[], token: IToken): IToken | undefined {
   if (tokenMatcher(token, EOF)) return tokens[tokens.length - 1];
-  let low = 0;
-  let high = tokens.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (tokens[middle].startOffset < token.startOffset) low = middle + 1;
-    else high = middle;
-  }
-  return tokens[low - 1];
+  return tokens[firstTokenFrom(tokens, token.startOffset) - 1];
 }
 
 /**

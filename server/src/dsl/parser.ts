@@ -147,10 +147,10 @@ class ParseState {
   /** The tokens placed in the tree from the first error on (see ParsedTokens). */
   written = new Set<IToken>();
   /** Receives each statement's tree as soon as it is parsed. */
-  takeStatement: (statement: CstNode) => void = () => {};
+  takeStatement: TakeStatement = () => {};
   lastHandedOver: CstNode | undefined;
 
-  reset(takeStatement: (statement: CstNode) => void): void {
+  reset(takeStatement: TakeStatement): void {
     this.startStatement();
     this.insertions = new Map();
     this.misspellings = new Map();
@@ -680,15 +680,17 @@ class SpecParser extends CstParser {
    */
   private handOver(statement: CstNode): void {
     if (this.state.errorFound) addWrittenTokens(statement, this.state.written);
-    this.state.takeStatement(statement);
+    this.state.takeStatement(statement, { lastToken: this.LA(0), clean: !this.state.errorFound });
     this.state.lastHandedOver = statement;
     for (const child of Object.keys(statement.children)) delete statement.children[child];
   }
 
-  /** Parses a token vector; the parser instance is reused, so this resets its state first. */
-  parseTokens(tokens: IToken[], takeStatement: (statement: CstNode) => void): ParsedTokens {
+  /** Parses a token vector from `start`; the parser instance is reused, so this resets its state first. */
+  parseTokens(tokens: IToken[], start: number, takeStatement: TakeStatement): ParsedTokens {
     this.state.reset(takeStatement);
     this.input = tokens;
+    // Skipped, not left out: the token before the start stays the one the parser sees before it (LA(0)).
+    for (let index = 0; index < start; index++) this.SKIP_TOKEN();
     // Chevrotain makes an Error per syntax error; their stack traces are never read, and
     // capturing them is most of what a mistake costs.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -731,13 +733,26 @@ export interface ParsedTokens {
 
 const specParser = new SpecParser(new ParseState());
 
+/** How a statement was parsed. */
+export interface StatementParse {
+  /** The last token the parser read for it. */
+  lastToken: IToken;
+  /** No error was found up to its end (errors are only found at or after the token they are about). */
+  clean: boolean;
+}
+
+/** Receives a statement's concrete tree: partial where an error was recovered from, and emptied right after. */
+export type TakeStatement = (statement: CstNode, parse: StatementParse) => void;
+
 /**
- * Parses the tokens of a spec. Each statement's concrete tree (partial where an error was
- * recovered from) goes to `takeStatement` in source order as soon as it is parsed; it is
- * emptied right after, so build what is needed of it then.
+ * Parses the statements of a spec from its token at `start`: 0, or the first token after a
+ * statement parsed before without errors. Parsing from there gives what parsing the whole
+ * token vector would from there on, as long as the tokens the parser looked at to finish
+ * the earlier statement are unchanged (at most three after it). Each statement's tree goes to
+ * `takeStatement` in source order as soon as it is parsed.
  */
-export function parseTokens(tokens: IToken[], takeStatement: (statement: CstNode) => void): ParsedTokens {
-  return specParser.parseTokens(tokens, takeStatement);
+export function parseTokens(tokens: IToken[], start: number, takeStatement: TakeStatement): ParsedTokens {
+  return specParser.parseTokens(tokens, start, takeStatement);
 }
 
 /** The base class of CST visitors: it checks that a visitor has a method for every rule. */

@@ -386,13 +386,20 @@ export class SpecFileBuilder {
   private readonly builder: AstBuilder;
   private readonly statements: Statement[] = [];
 
-  constructor(private readonly positions: TokenPositions) {
+  /** `reused`: statements of an earlier parse that this one starts with (see reuse.ts). */
+  constructor(
+    private readonly positions: TokenPositions,
+    reused: readonly { statement: Statement | undefined }[] = [],
+  ) {
     this.builder = new AstBuilder(positions);
+    for (const { statement } of reused) if (statement) this.statements.push(statement);
   }
 
-  addStatement(statement: CstNode): void {
+  /** Builds a statement from its concrete tree and adds it; undefined when recovery left nothing of it. */
+  addStatement(statement: CstNode): Statement | undefined {
     const built = this.builder.statement(statement.children as StatementChildren);
     if (built) this.statements.push(built);
+    return built;
   }
 
   /** The typed tree of the statements added; `comments` are the comment tokens the lexer set aside. */

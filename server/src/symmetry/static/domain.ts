@@ -105,7 +105,7 @@ export type ActedState = Extract<State, { kind: "acted" }>;
 export const INVARIANT: State = { kind: "acted", roles: [], exponent: 0, approx: [] };
 
 export function isInvariant(state: State): boolean {
-  return state.kind === "acted" && state.exponent === 0 && state.roles.every((role) => role === undefined);
+  return state.kind === "acted" && state.exponent === 0 && movesNoAxis(state);
 }
 
 export function acted(roles: readonly (AxisRole | undefined)[], exponent = 0, approx: readonly Effect[] = []): State {
@@ -133,7 +133,7 @@ function sameEffect(a: Effect, b: Effect): boolean {
 
 /** The same state with one more approximation effect (no change to lost or unknown states). */
 export function withEffect(state: State, effect: Effect): State {
-  if (state.kind !== "acted" || state.approx.length >= MAX_EFFECTS || state.approx.some((e) => sameEffect(e, effect))) return state;
+  if (state.kind !== "acted" || state.approx.length >= MAX_EFFECTS || hasEffect(state.approx, effect)) return state;
   return { ...state, approx: [...state.approx, effect] };
 }
 
@@ -156,8 +156,7 @@ export function sameRole(a: AxisRole | undefined, b: AxisRole | undefined): bool
 export function firstMergedRole(states: readonly State[]): MergedRole | undefined {
   for (const state of states) {
     if (state.kind !== "acted") continue;
-    const merged = state.roles.find((role): role is MergedRole => role?.kind === "merged");
-    if (merged) return merged;
+    for (const role of state.roles) if (role?.kind === "merged") return role;
   }
   return undefined;
 }
@@ -177,7 +176,9 @@ export function lostAtMerge(role: MergedRole, reader: Node): State {
 
 /** Whether every axis of the state has no role (ignoring the value exponent). */
 export function movesNoAxis(state: ActedState): boolean {
-  return state.roles.every((role) => role === undefined);
+  // A loop, not `every`: this runs for every input of every node.
+  for (const role of state.roles) if (role !== undefined) return false;
+  return true;
 }
 
 /** The approximation effects of several states, without repeats, at most MAX_EFFECTS. */
@@ -186,13 +187,24 @@ export function mergeEffects(states: readonly ActedState[]): Effect[] {
   for (const state of states) {
     for (const effect of state.approx) {
       if (merged.length >= MAX_EFFECTS) return merged;
-      if (!merged.some((e) => sameEffect(e, effect))) merged.push(effect);
+      if (!hasEffect(merged, effect)) merged.push(effect);
     }
   }
   return merged;
 }
 
+/** Loops rather than `some` and `find` with closures: these run for every node of the graph. */
+function hasEffect(effects: readonly Effect[], effect: Effect): boolean {
+  for (const e of effects) if (sameEffect(e, effect)) return true;
+  return false;
+}
+
 /** The first input state that is lost or unknown (lost first: a known break is the stronger news). */
 export function firstFailure(states: readonly State[]): Exclude<State, ActedState> | undefined {
-  return (states.find((s) => s.kind === "lost") ?? states.find((s) => s.kind === "unknown")) as Exclude<State, ActedState> | undefined;
+  let firstUnknown: Exclude<State, ActedState> | undefined;
+  for (const state of states) {
+    if (state.kind === "lost") return state;
+    if (state.kind === "unknown") firstUnknown ??= state;
+  }
+  return firstUnknown;
 }

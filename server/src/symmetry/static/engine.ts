@@ -27,15 +27,25 @@ export function propagate(model: OnnxModel, bound: BoundSpec, group: AnalysisGro
   for (const tensor of bound.tensors) {
     if (tensor.direction === "input") states.set(tensor.name, acted(declaredRoles(group, tensor), declaredExponent(group, tensor.name)));
   }
+  // Built once: looking names up in the graph's input list for every read made the walk quadratic.
+  const heldFixed = new Set<string>(model.graph.initializers.keys());
+  for (const input of model.graph.inputs) heldFixed.add(input.name);
+  // Plain loops: this runs for every node of graphs of thousands, and closures per node add up.
   for (const node of order) {
-    const inputs = node.inputs.map((name) => (name === "" ? INVARIANT : stateOf(name, states, model, node)));
+    const inputs: State[] = [];
+    let source: string | undefined;
+    for (const name of node.inputs) {
+      const state = name === "" ? INVARIANT : stateOf(name, states, heldFixed, node);
+      inputs.push(state);
+      if (source === undefined && name !== "" && !isInvariant(state)) source = name;
+    }
     const outputs = transfer(node, inputs, group, facts);
-    const source = node.inputs.find((name, i) => name !== "" && !isInvariant(inputs[i]));
-    node.outputs.forEach((name, i) => {
-      if (name === "") return;
+    for (let i = 0; i < node.outputs.length; i++) {
+      const name = node.outputs[i];
+      if (name === "") continue;
       states.set(name, inGroup(group, outputs[i] ?? unknown(node, `gave no state for output ${i}`)));
       if (source) cameThrough.set(name, source);
-    });
+    }
   }
   return { states, cameThrough };
 }
@@ -50,19 +60,18 @@ function inGroup(group: AnalysisGroup, state: State): State {
 }
 
 /** Declared inputs carry their roles; everything else the graph reads (weights, undeclared inputs) is held fixed. */
-function stateOf(name: string, states: Map<string, State>, model: OnnxModel, reader: Node): State {
+function stateOf(name: string, states: Map<string, State>, heldFixed: ReadonlySet<string>, reader: Node): State {
   const state = states.get(name);
   if (state) return state;
-  const known = model.graph.initializers.has(name) || model.graph.inputs.some((input) => input.name === name);
-  return known ? INVARIANT : unknown(reader, `its input ${name} is produced by no node of the graph`);
+  return heldFixed.has(name) ? INVARIANT : unknown(reader, `its input ${name} is produced by no node of the graph`);
 }
 
 function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, facts: GraphFacts): State[] {
   const count = node.outputs.length;
-  const all = (state: State) => Array.from({ length: count }, () => state);
+  const all = (state: State) => new Array<State>(count).fill(state);
   if (SHAPE_ONLY.has(node.opType) && node.domain === "") return all(INVARIANT);
   if (RANDOM.has(node.opType)) return all(unknown(node, "it draws random numbers, so two runs differ whatever the input"));
-  if ([...node.attributes.values()].some((a) => a.type === "graph" || a.type === "graphs")) {
+  if (hasSubgraph(node)) {
     return all(unknown(node, "its subgraphs (control flow) are not analysed"));
   }
   const failure = firstFailure(inputs);
@@ -84,6 +93,11 @@ function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, fa
   }
 }
 
+function hasSubgraph(node: Node): boolean {
+  for (const attribute of node.attributes.values()) if (attribute.type === "graph" || attribute.type === "graphs") return true;
+  return false;
+}
+
 /**
  * The nodes in an order where each comes after the producers of its inputs (ONNX requires the
  * file's order to be one; some exporters break the rule). Nodes on a cycle are left out, and
@@ -93,18 +107,25 @@ export function topologicalOrder(model: OnnxModel): Node[] {
   const nodes = model.graph.nodes;
   const producerIndex = new Map<string, number>();
   nodes.forEach((node, index) => node.outputs.forEach((name) => name !== "" && producerIndex.set(name, index)));
-  const waitingOn = nodes.map((node) => new Set(node.inputs.filter((name) => producerIndex.has(name)).map((name) => producerIndex.get(name)!)));
+  // Counts, not sets: a node reading one producer twice is listed twice as its reader, so it
+  // becomes ready at the same moment either way, without a Set per node.
+  const waitingOn = new Array<number>(nodes.length).fill(0);
   const readers = nodes.map(() => [] as number[]);
-  waitingOn.forEach((producers, index) => producers.forEach((producer) => readers[producer].push(index)));
-  const ready = nodes.map((_, index) => index).filter((index) => waitingOn[index].size === 0);
+  nodes.forEach((node, index) => {
+    for (const name of node.inputs) {
+      const producer = producerIndex.get(name);
+      if (producer === undefined) continue;
+      readers[producer].push(index);
+      waitingOn[index]++;
+    }
+  });
+  const ready: number[] = [];
+  for (let index = 0; index < nodes.length; index++) if (waitingOn[index] === 0) ready.push(index);
   const order: Node[] = [];
   for (let i = 0; i < ready.length; i++) {
     const index = ready[i];
     order.push(nodes[index]);
-    for (const reader of readers[index]) {
-      waitingOn[reader].delete(index);
-      if (waitingOn[reader].size === 0) ready.push(reader);
-    }
+    for (const reader of readers[index]) if (--waitingOn[reader] === 0) ready.push(reader);
   }
   return order;
 }

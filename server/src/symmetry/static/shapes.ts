@@ -39,10 +39,15 @@ function inferValues(graph: Graph, order: readonly Node[], opset: number): Map<s
   for (const input of graph.inputs) values.set(input.name, merged(declared.get(input.name), NOTHING_KNOWN));
   // Old exporters list weights as inputs too: the initializer says more (its values).
   for (const [name, tensor] of graph.initializers) values.set(name, initializerFacts(tensor));
+  // Plain loops: this runs for every node of graphs of thousands.
   for (const node of order) {
-    const inputs = node.inputs.map((name) => (name === "" ? NOTHING_KNOWN : (values.get(name) ?? NOTHING_KNOWN)));
+    const inputs: ValueFacts[] = [];
+    for (const name of node.inputs) inputs.push(name === "" ? NOTHING_KNOWN : (values.get(name) ?? NOTHING_KNOWN));
     const outputs = inferNode(node, inputs, opset, SHAPE_ENTRY_LIMIT);
-    node.outputs.forEach((name, i) => name !== "" && values.set(name, merged(declared.get(name), outputs[i])));
+    for (let i = 0; i < node.outputs.length; i++) {
+      const name = node.outputs[i];
+      if (name !== "") values.set(name, merged(declared.get(name), outputs[i]));
+    }
   }
   // Outputs of nodes the walk left out (on a cycle) keep at least what the model declares.
   for (const [name, type] of declared) if (!values.has(name)) values.set(name, merged(type, NOTHING_KNOWN));

@@ -112,6 +112,25 @@ function partAt(operand: Operand, outputAxis: number, rank: number, input: RuleI
   return { axis, role: operand.state.roles[axis], spread: !sized || staticSize(input.facts, operand.name, axis) !== 1 };
 }
 
+/** partAt for every output axis, with the operand's shape looked up once (this runs for every Add and Mul of a network). */
+function partsOf(operand: Operand, rank: number, input: RuleInput): Part[] {
+  const shape = input.facts.shape(operand.name);
+  // A shape of another rank than the roles (a stale value info) says nothing about these axes.
+  const sized = shape !== undefined && shape.length === operand.rank;
+  const offset = rank - (operand.rank as number);
+  const parts: Part[] = [];
+  for (let outputAxis = 0; outputAxis < rank; outputAxis++) {
+    const axis = outputAxis - offset;
+    if (axis < 0) {
+      parts.push({ axis: undefined, role: undefined, spread: false });
+      continue;
+    }
+    const dim = sized ? shape[axis] : undefined;
+    parts.push({ axis, role: operand.state.roles[axis], spread: !sized || dim?.kind !== "static" || dim.value !== 1 });
+  }
+  return parts;
+}
+
 function unknownRank(node: Node, operands: readonly Operand[]): State {
   const operand = operands.find((candidate) => candidate.rank === undefined) as Operand;
   return unknown(node, `the rank of ${operand.name} is not known, so how it broadcasts cannot be followed`);
@@ -128,24 +147,44 @@ function moveEntries(input: RuleInput, operands: readonly Operand[]): State {
   const { node } = input;
   const rank = outputRank(operands);
   if (rank === undefined) return unknownRank(node, operands);
-  const parts = operands.map((operand) => Array.from({ length: rank }, (_, axis) => partAt(operand, axis, rank, input)));
+  const parts = operands.map((operand) => partsOf(operand, rank, input));
   const roles: (AxisRole | undefined)[] = [];
   for (let axis = 0; axis < rank; axis++) {
-    const bearers = operands.flatMap((_, i) => (parts[i][axis].role && parts[i][axis].spread ? [i] : []));
-    const role = bearers.length > 0 ? parts[bearers[0]][axis].role : roleOfOneEntry(input, parts.map((part) => part[axis]));
+    const bearers: number[] = [];
+    for (let i = 0; i < operands.length; i++) if (parts[i][axis].role && parts[i][axis].spread) bearers.push(i);
+    const role = bearers.length > 0 ? parts[bearers[0]][axis].role : roleOfOneEntry(input, partsAlong(parts, axis));
     if (role === "unclear") return unknown(node, `only operands of one entry along axis ${axis} say how the group moves it`);
-    const disagreeing = bearers.find((i) => !sameRole(parts[i][axis].role, role));
+    const disagreeing = firstDisagreeing(parts, bearers, axis, role);
     if (disagreeing !== undefined) {
       const [first, other] = [operands[bearers[0]].name, operands[disagreeing].name];
       return lost(node, `${first} has ${axisInWords(axis, role)} where ${other} has ${axisInWords(axis, parts[disagreeing][axis].role)}: the group moves them differently`);
     }
     roles.push(role);
   }
-  for (const [i, operand] of operands.entries()) {
+  for (let i = 0; i < operands.length; i++) {
+    const operand = operands[i];
     const problem = operand.fixed ? fixedOperandProblem(input, operand, roles, rank) : movingOperandProblem(input, operand, parts[i], roles);
     if (problem) return problem;
   }
   return acted(roles, 0, mergeEffects(operands.map((operand) => operand.state)));
+}
+
+/*
+ * moveEntries runs for every Add and Mul of a network: its loop over axes calls these instead of
+ * closures over the axis, which would allocate a context per axis.
+ */
+
+/** Each operand's part along one output axis. */
+function partsAlong(parts: readonly (readonly Part[])[], axis: number): Part[] {
+  const along: Part[] = [];
+  for (const operandParts of parts) along.push(operandParts[axis]);
+  return along;
+}
+
+/** The first of the bearers whose role along the axis is not `role`. */
+function firstDisagreeing(parts: readonly (readonly Part[])[], bearers: readonly number[], axis: number, role: AxisRole | undefined): number | undefined {
+  for (const i of bearers) if (!sameRole(parts[i][axis].role, role)) return i;
+  return undefined;
 }
 
 /**
@@ -154,10 +193,16 @@ function moveEntries(input: RuleInput, operands: readonly Operand[]): State {
  * there do nothing to one entry (a shift of a single cell), so the spreading operands decide.
  */
 function roleOfOneEntry(input: RuleInput, parts: readonly Part[]): AxisRole | undefined | "unclear" {
-  const roles = parts.flatMap((part) => (part.role ? [part.role] : []));
+  const roles: AxisRole[] = [];
+  let spreads = false;
+  for (const part of parts) {
+    if (part.role) roles.push(part.role);
+    if (part.spread) spreads = true;
+  }
   if (roles.length === 0) return undefined;
-  if (!parts.some((part) => part.spread)) return roles[0];
-  return roles.every((role) => trivialOnOneEntry(role, input.group)) ? undefined : "unclear";
+  if (!spreads) return roles[0];
+  for (const role of roles) if (!trivialOnOneEntry(role, input.group)) return "unclear";
+  return undefined;
 }
 
 /** A fixed operand must be left alone by the group where it meets moved axes. */
@@ -178,12 +223,18 @@ function fixedOperandProblem(input: RuleInput, operand: Operand, roles: readonly
  */
 function movingOperandProblem(input: RuleInput, operand: Operand, parts: readonly Part[], roles: readonly (AxisRole | undefined)[]): State | undefined {
   const { node, group } = input;
-  const still = roles.findIndex((role, axis) => role !== undefined && parts[axis].spread && parts[axis].role === undefined);
-  if (still >= 0) {
+  // Loops rather than findIndex, flatMap and filter: this runs for every Add and Mul of a network.
+  for (let still = 0; still < roles.length; still++) {
+    if (roles[still] === undefined || !parts[still].spread || parts[still].role !== undefined) continue;
     return unknown(node, `${operand.name} does not move ${axisInWords(still, roles[still])}, which another operand moves, so whether it is the same all along it cannot be told`);
   }
-  const planeAxes = roles.flatMap((role, axis) => (holdsPlaneAxis(role, group) ? [axis] : []));
-  const spread = planeAxes.filter((axis) => parts[axis].spread);
+  const planeAxes: number[] = [];
+  const spread: number[] = [];
+  for (let axis = 0; axis < roles.length; axis++) {
+    if (!holdsPlaneAxis(roles[axis], group)) continue;
+    planeAxes.push(axis);
+    if (parts[axis].spread) spread.push(axis);
+  }
   if (spread.length > 0 && spread.length < planeAxes.length) {
     return unknown(node, `${operand.name} spreads along ${axisInWords(spread[0], roles[spread[0]])} but not along the other axis of ${group.name}'s plane`);
   }

@@ -54,14 +54,20 @@ export function readWindows(node: Node, kernel: readonly number[], sizes: readon
   if (strides.length !== rank || dilations.length !== rank || pads.length !== 2 * rank) {
     return `its strides, dilations or pads do not have one entry per spatial axis (${rank})`;
   }
-  if (![...strides, ...dilations, ...kernel].every((value) => Number.isInteger(value) && value >= 1)) return "its kernel shape, strides or dilations are not positive";
+  if (!allPositiveIntegers(strides) || !allPositiveIntegers(dilations) || !allPositiveIntegers(kernel)) return "its kernel shape, strides or dilations are not positive";
   if (!["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].includes(autoPad)) return `its auto_pad ${autoPad} is not one ONNX defines`;
+  // Objects written out rather than spread: this runs for every Conv and pool of a network.
   return kernel.map((size, axis) => {
     const window = { kernel: size, stride: strides[axis], dilation: dilations[axis] };
-    if (autoPad === "NOTSET") return { ...window, pads: { begin: pads[axis], end: pads[axis + rank] } };
-    if (autoPad === "VALID") return { ...window, pads: { begin: 0, end: 0 } };
-    return { ...window, pads: samePads(window, sizes[axis], autoPad === "SAME_LOWER") };
+    if (autoPad === "NOTSET") return { kernel: size, stride: window.stride, dilation: window.dilation, pads: { begin: pads[axis], end: pads[axis + rank] } };
+    if (autoPad === "VALID") return { kernel: size, stride: window.stride, dilation: window.dilation, pads: { begin: 0, end: 0 } };
+    return { kernel: size, stride: window.stride, dilation: window.dilation, pads: samePads(window, sizes[axis], autoPad === "SAME_LOWER") };
   });
+}
+
+function allPositiveIntegers(values: readonly number[]): boolean {
+  for (const value of values) if (!Number.isInteger(value) || value < 1) return false;
+  return true;
 }
 
 /** auto_pad SAME: enough padding for ceil(n / stride) outputs, the odd cell at the end (UPPER) or the beginning (LOWER). */
