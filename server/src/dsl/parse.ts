@@ -10,6 +10,7 @@ import { nearest } from "../common/suggest";
 import { comparePositions, type Position, type Range } from "../common/text";
 import type { SpecFile } from "./ast";
 import {
+  firstTokenFrom,
   Identifier,
   IncompleteNumber,
   isStatementKeyword,
@@ -26,7 +27,6 @@ import {
   UnterminatedString,
   type LexResult,
   type StrayCharacters,
-  firstTokenFrom,
 } from "./lexer";
 import { parseTokens, unknownStatementMessage, type ParsedTokens } from "./parser";
 import { leadingCleanStatements, reuse, type CleanStatement, type ParseMemory, type Reuse } from "./reuse";
