@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 import { GraphBuilder } from "../support/onnxBuilder";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,25 +24,9 @@ function tempSpec(name: string, text: string, model?: { name: string; bytes: Uin
   return folder;
 }
 
-/** signal -> Tanh -> `second` -> out: under negation, Tanh keeps the output odd (proved), Relu breaks it (violated). */
 function oddModel(second: "Tanh" | "Relu"): { name: string; bytes: Uint8Array } {
-  const bytes = new GraphBuilder("odd")
-    .input("signal", "float", ["batch", 16])
-    .node("Tanh", ["signal"], ["hidden"], {}, { name: "squash" })
-    .node(second, ["hidden"], ["out"], {}, { name: "second" })
-    .output("out", "float", ["batch", 16])
-    .toModelBytes();
-  return { name: "odd.onnx", bytes };
+  return { name: "odd.onnx", bytes: oddSignalModel(second) };
 }
-
-const ODD_SPEC = `model "odd.onnx"
-input  signal [batch, time]
-output out    [batch, time]
-symmetry flipsign = negate(signal, out)
-symmetry shift    = translate(time)
-equivariant out under flipsign, shift
-check { size batch = 2 }
-`;
 
 describe("symcheck on the bundled examples", () => {
   test("checks every example spec, one entry per claim and symmetry, each with its static verdict", () => {
@@ -95,10 +80,10 @@ describe("symcheck on the bundled examples", () => {
 });
 
 describe("symcheck reports the static verdicts", () => {
-  const claimColumn = ODD_SPEC.split("\n")[5].indexOf("flipsign") + 1;
+  const claimColumn = ODD_SIGNAL_SPEC.split("\n")[5].indexOf("flipsign") + 1;
 
   test("a violated claim is a compiler-style error on the claim's line, and the exit status is 1", () => {
-    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Relu")));
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SIGNAL_SPEC, oddModel("Relu")));
     assert.equal(status, 1);
     const lines = stdout.trimEnd().split("\n");
     assert.equal(lines.length, 2, stdout);
@@ -107,7 +92,7 @@ describe("symcheck reports the static verdicts", () => {
   });
 
   test("the JSON report gives each (claim, symmetry) pair its static verdict, reason and node", () => {
-    const { status, stdout } = symcheck(["--json", "odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Relu")));
+    const { status, stdout } = symcheck(["--json", "odd.sym"], tempSpec("odd.sym", ODD_SIGNAL_SPEC, oddModel("Relu")));
     assert.equal(status, 1);
     const [file] = JSON.parse(stdout).files;
     const [flipsign, shift] = file.claims;
@@ -125,7 +110,7 @@ describe("symcheck reports the static verdicts", () => {
   });
 
   test("claims that are all proved print only the summary and exit 0", () => {
-    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, oddModel("Tanh")));
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SIGNAL_SPEC, oddModel("Tanh")));
     assert.equal(stdout, "1 spec, 2 claims: 2 proved; 0 errors, 0 warnings\n");
     assert.equal(status, 0);
   });
@@ -136,7 +121,7 @@ describe("symcheck reports the static verdicts", () => {
       .node("MadeUpOp", ["signal"], ["out"], {}, { name: "mystery" })
       .output("out", "float", ["batch", 16])
       .toModelBytes();
-    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SPEC, { name: "odd.onnx", bytes: unknownOp }));
+    const { status, stdout } = symcheck(["odd.sym"], tempSpec("odd.sym", ODD_SIGNAL_SPEC, { name: "odd.onnx", bytes: unknownOp }));
     assert.match(stdout, /^odd\.sym:6:\d+: info: equivariant out under flipsign is unknown: mystery \(MadeUpOp\): .*\[static\.unknown\]$/m);
     assert.match(stdout, /^1 spec, 2 claims: 2 unknown; 0 errors, 0 warnings$/m);
     assert.equal(status, 0);

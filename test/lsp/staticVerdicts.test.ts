@@ -10,28 +10,10 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CodeLensRefreshRequest, CodeLensRequest, DiagnosticSeverity, type CodeLens } from "vscode-languageserver";
 import { EDITOR_CAPABILITIES, LspSession } from "../support/lspClient";
-import { GraphBuilder } from "../support/onnxBuilder";
+import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 
-const SIGNAL: (string | number)[] = ["batch", 16];
-
-/** signal -> Tanh (odd) -> `second` -> out: `second` is Tanh again (odd: proved) or Relu (neither odd nor even: violated). */
-function modelBytes(second: "Tanh" | "Relu"): Uint8Array {
-  return new GraphBuilder("odd")
-    .input("signal", "float", SIGNAL)
-    .node("Tanh", ["signal"], ["hidden"], {}, { name: "squash" })
-    .node(second, ["hidden"], ["out"], {}, { name: "second" })
-    .output("out", "float", SIGNAL)
-    .toModelBytes();
-}
-
-const SPEC = `model "odd.onnx"
-input  signal [batch, time]
-output out    [batch, time]
-symmetry flipsign = negate(signal, out)
-symmetry shift    = translate(time)
-equivariant out under flipsign, shift
-check { size batch = 2 }
-`;
+const SPEC = ODD_SIGNAL_SPEC;
+const modelBytes = oddSignalModel;
 
 const claimLine = SPEC.split("\n").findIndex((line) => line.startsWith("equivariant"));
 const flipsignInClaim = SPEC.split("\n")[claimLine].indexOf("flipsign");
