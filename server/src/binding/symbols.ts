@@ -5,7 +5,7 @@
  */
 import type * as ast from "../dsl/ast";
 import { modelInputs, type Dim, type OnnxModel, type ValueInfo } from "../onnx/model";
-import { isRotationConstructor, positionalNames, takesAxes } from "./meaning";
+import { finiteGroupOrder, isRotationConstructor, positionalNames, takesAxes } from "./meaning";
 
 /** One `input`/`output` statement that has a name. */
 export interface DeclaredTensor {
@@ -46,6 +46,13 @@ export class SymbolTable {
   readonly actedAxisNames = new Map<string, string>();
   /** Axis names that SO, O, SE or E rotates: their unwritten kind is `vector`. */
   readonly rotatedAxisNames = new Set<string>();
+
+  // Lists for messages and suggestions, built on first use and then shared: a check that
+  // built one for each statement it reports about would make binding quadratic.
+  private symmetryNameList?: readonly string[];
+  private finiteSymmetryNameList?: readonly string[];
+  private axisNameList?: readonly string[];
+  private statementIndexes?: Map<ast.Statement, number>;
 
   constructor(
     readonly spec: ast.SpecFile,
@@ -89,6 +96,27 @@ export class SymbolTable {
   sizeSetting(axisName: string): number | undefined {
     const value = this.sizeSettings.get(axisName)?.value?.value;
     return isCount(value) ? value : undefined;
+  }
+
+  /** The declared symmetry names, in source order. */
+  symmetryNames(): readonly string[] {
+    return (this.symmetryNameList ??= [...this.symmetries.keys()]);
+  }
+
+  /** The declared symmetries of finite groups (flip, rotate90, dihedral): the names an axis kind may give. */
+  finiteSymmetryNames(): readonly string[] {
+    return (this.finiteSymmetryNameList ??= this.symmetryNames().filter((name) => finiteGroupOrder(this.symmetries.get(name)) !== undefined));
+  }
+
+  /** The declared axis names (other than `_`), in source order. */
+  axisNames(): readonly string[] {
+    return (this.axisNameList ??= [...this.axes.keys()]);
+  }
+
+  /** The position of a statement in the spec. */
+  statementIndex(statement: ast.Statement): number {
+    this.statementIndexes ??= new Map(this.spec.statements.map((each, index) => [each, index]));
+    return this.statementIndexes.get(statement) ?? -1;
   }
 
   /** Every occurrence of an axis name, in source order. */

@@ -125,7 +125,7 @@ function inputDistributionIsValid(setting: Setting, accept: Accept): void {
 
 function sizeNamesADeclaredAxis(size: SizeAssignment, accept: Accept, context: BindContext): void {
   if (context.symbols.axes.has(size.axis.text)) return;
-  const declared = [...context.symbols.axes.keys()];
+  const declared = context.symbols.axisNames();
   const suggestion = suggestionFix(size.axis.range, size.axis.text, declared, verbatim);
   const known = declared.length ? `declared axes are ${listInWords(listSome(declared), "and")}` : "no tensor declares named axes";
   accept("error", "bind.size-unknown-axis", `no tensor declares an axis ${quote(size.axis.text)}; ${known}${didYouMean(suggestion)}`, size.axis.range, suggestion && [suggestion]);

@@ -44,7 +44,7 @@ function reportUndeclaredOutput(claim: Claim, output: Name, accept: Accept, cont
 /** The first claim of the run of claims this one belongs to: where new declarations go, before the claims. */
 function firstClaimOfRun(claim: Claim, context: BindContext): Claim {
   const statements = context.symbols.spec.statements;
-  let index = statements.indexOf(claim);
+  let index = context.symbols.statementIndex(claim);
   while (index > 0 && statements[index - 1].kind === "claim") index--;
   return statements[index] as Claim;
 }
@@ -52,8 +52,7 @@ function firstClaimOfRun(claim: Claim, context: BindContext): Claim {
 function symmetriesAreDeclared(claim: Claim, accept: Accept, context: BindContext): void {
   for (const symmetry of claim.symmetries) {
     if (context.symbols.symmetries.has(symmetry.text)) continue;
-    // Listed only for a message: building the list for every claim would make binding quadratic.
-    const declared = [...context.symbols.symmetries.keys()];
+    const declared = context.symbols.symmetryNames();
     const constructor = findConstructor(symmetry.text);
     if (constructor) {
       const example = `symmetry NAME = ${constructorExample(constructor)}`;

@@ -85,7 +85,7 @@ function argumentsHaveTheRightForm(declaration: SymmetryDeclaration, accept: Acc
 
 function axesAreDeclared(declaration: SymmetryDeclaration, accept: Accept, context: BindContext): void {
   if (!takesAxes(declaration)) return;
-  const declared = [...context.symbols.axes.keys()];
+  const declared = context.symbols.axisNames();
   for (const name of positionalNames(declaration)) {
     if (context.symbols.axes.has(name.text)) continue;
     if (name.text === ANONYMOUS_AXIS) {

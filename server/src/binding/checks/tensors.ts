@@ -106,10 +106,10 @@ function declaredSizesAgreeWithModel(tensor: DeclaredTensor, accept: Accept, con
 
 function axisKindsAreKnown(tensor: DeclaredTensor, accept: Accept, context: BindContext): void {
   const symmetries = context.symbols.symmetries;
-  const finiteSymmetries = [...symmetries.keys()].filter((name) => finiteGroupOrder(symmetries.get(name)) !== undefined);
   for (const axis of tensor.declaration.axes) {
     const kind = axis.axisKind;
-    if (!kind || isGeometricKind(kind.text) || finiteSymmetries.includes(kind.text)) continue;
+    if (!kind || isGeometricKind(kind.text) || finiteGroupOrder(symmetries.get(kind.text)) !== undefined) continue;
+    const finiteSymmetries = context.symbols.finiteSymmetryNames();
     const symmetry = symmetries.get(kind.text);
     const constructor = symmetry?.constructorName?.text;
     // A symmetry whose constructor is missing or unknown is reported on its own line.
