@@ -8,7 +8,7 @@ import { DISTRIBUTIONS } from "../dsl/vocabulary";
 import { describeDim } from "../onnx/model";
 import type { BoundAxis, BoundClaim, BoundSpec, BoundSymmetry, BoundTensor, CheckSettings, InputSource } from "./bound";
 import type { BindContext } from "./context";
-import { axisKindOf, groupOf } from "./meaning";
+import { axisKindOf } from "./meaning";
 import { ANONYMOUS_AXIS, type DeclaredTensor } from "./symbols";
 
 const DEFAULT_SAMPLES = 8;
@@ -82,7 +82,7 @@ function inputSource(source: ast.InputSource): InputSource | undefined {
 function buildSymmetries(context: BindContext): Map<string, BoundSymmetry> {
   const symmetries = new Map<string, BoundSymmetry>();
   for (const [name, declaration] of context.symbols.symmetries) {
-    const group = context.hasErrors(declaration) ? undefined : groupOf(declaration);
+    const group = context.hasErrors(declaration) ? undefined : context.symbols.group(declaration);
     if (group) symmetries.set(name, { name, group, declaration });
   }
   return symmetries;

@@ -5,7 +5,8 @@
  */
 import type * as ast from "../dsl/ast";
 import { modelInputs, type Dim, type OnnxModel, type ValueInfo } from "../onnx/model";
-import { finiteGroupOrder, isRotationConstructor, positionalNames, takesAxes } from "./meaning";
+import type { Group } from "./bound";
+import { finiteGroupOrder, groupOf, isRotationConstructor, positionalNames, takesAxes } from "./meaning";
 
 /** One `input`/`output` statement that has a name. */
 export interface DeclaredTensor {
@@ -47,12 +48,15 @@ export class SymbolTable {
   /** Axis names that SO, O, SE or E rotates: their unwritten kind is `vector`. */
   readonly rotatedAxisNames = new Set<string>();
 
-  // Lists for messages and suggestions, built on first use and then shared: a check that
-  // built one for each statement it reports about would make binding quadratic.
+  // What checks of many statements ask about all declarations, built on first use and then
+  // shared: a check that built it for each statement it judges would make binding quadratic.
   private symmetryNameList?: readonly string[];
   private finiteSymmetryNameList?: readonly string[];
   private axisNameList?: readonly string[];
   private statementIndexes?: Map<ast.Statement, number>;
+  private inputAxisSets?: { names: ReadonlySet<string>; kinds: ReadonlySet<string> };
+  /** The group of each symmetry asked about: the checks of every claim and the builder ask again. */
+  private readonly groups = new Map<ast.SymmetryDeclaration, Group | undefined>();
 
   constructor(
     readonly spec: ast.SpecFile,
@@ -111,6 +115,21 @@ export class SymbolTable {
   /** The declared axis names (other than `_`), in source order. */
   axisNames(): readonly string[] {
     return (this.axisNameList ??= [...this.axes.keys()]);
+  }
+
+  /** The group a symmetry declares (see groupOf). */
+  group(declaration: ast.SymmetryDeclaration): Group | undefined {
+    if (!this.groups.has(declaration)) this.groups.set(declaration, groupOf(declaration));
+    return this.groups.get(declaration);
+  }
+
+  /** The names of the declared inputs' axes, and the kinds written for them. */
+  inputAxes(): { names: ReadonlySet<string>; kinds: ReadonlySet<string> } {
+    if (!this.inputAxisSets) {
+      const axes = this.tensors.filter((tensor) => !tensor.duplicateOf && tensor.declaration.direction === "input").flatMap((tensor) => tensor.declaration.axes);
+      this.inputAxisSets = { names: new Set(axes.map((axis) => axis.name.text)), kinds: new Set(axes.flatMap((axis) => (axis.axisKind ? [axis.axisKind.text] : []))) };
+    }
+    return this.inputAxisSets;
   }
 
   /** The position of a statement in the spec. */

@@ -23,6 +23,9 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // Lengths that differ by more than the limit cannot be within it: skip the full comparison,
+    // which keeps a spec with thousands of unknown names from taking seconds to bind.
+    if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;

@@ -63,9 +63,9 @@ let memory: ParseMemory | undefined;
 
 export function parseSpec(text: string): ParseResult {
   try {
-    const reused = reuse(memory, text);
+    const previous = memory;
     memory = undefined; // a parse that fails leaves nothing to reuse
-    const parse = parseWithReuse(text, reused);
+    const parse = parseWithReuse(text, reuse(previous, text));
     memory = parse.memory;
     return parse.result;
   } catch (error) {

@@ -8,7 +8,7 @@ import { findConstructor } from "../../dsl/vocabulary";
 import { actsOn, type ActedTensor } from "../actions";
 import type { Accept, BindContext, Check } from "../context";
 import { constructorExample, didYouMean, formatName, insertFix, listSome, quote, replaceFix, startOfLine, suggestionFix, verbatim } from "../fixes";
-import { axisKindOf, groupOf } from "../meaning";
+import { axisKindOf } from "../meaning";
 import type { DeclaredTensor } from "../symbols";
 
 export const claimChecks: readonly Check<Claim>[] = [outputsAreDeclaredOutputs, symmetriesAreDeclared, claimToleranceIsMeaningful, equivariantOutputsAreActedOn];
@@ -95,10 +95,11 @@ function equivariantOutputsAreActedOn(claim: Claim, accept: Accept, context: Bin
   for (const output of claim.outputs) {
     const tensor = symbols.tensorsByName.get(output.text);
     if (tensor?.declaration.direction !== "output") continue;
+    const shape = declaredShape(tensor, context);
     for (const symmetry of claim.symmetries) {
       const declaration = symbols.symmetries.get(symmetry.text);
-      const group = declaration && !context.hasErrors(declaration) ? groupOf(declaration) : undefined;
-      if (group) pairs.push({ output, symmetry: symmetry.text, acted: actsOn({ name: symmetry.text, group }, declaredShape(tensor, context)) });
+      const group = declaration && !context.hasErrors(declaration) ? symbols.group(declaration) : undefined;
+      if (group) pairs.push({ output, symmetry: symmetry.text, acted: actsOn({ name: symmetry.text, group }, shape) });
     }
   }
   const allInvariant = pairs.length > 0 && pairs.every((pair) => !pair.acted);

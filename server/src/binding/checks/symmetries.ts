@@ -103,11 +103,10 @@ function argumentsAreDistinct(declaration: SymmetryDeclaration, accept: Accept):
   const options: { name: string; range: Range }[] = [];
   for (const { option } of declaration.args) if (option) options.push({ name: option.text, range: option.range });
   for (const list of [named, options]) {
-    const seen = new Set<string>();
-    for (const { name, range } of list) {
-      if (seen.has(name)) accept("error", "bind.duplicate-argument", `${name} is given twice; name it once`, range);
-      seen.add(name);
-    }
+    list.forEach(({ name, range }, index) => {
+      // Lists of a few arguments: a search is cheaper than a set per statement.
+      if (list.findIndex((other) => other.name === name) < index) accept("error", "bind.duplicate-argument", `${name} is given twice; name it once`, range);
+    });
   }
 }
 
@@ -207,10 +206,10 @@ function listedTensorsExist(declaration: SymmetryDeclaration, accept: Accept, co
 function actsOnAnInput(declaration: SymmetryDeclaration, accept: Accept, context: BindContext): void {
   if (!declaration.name || !constructorOf(declaration) || context.hasErrors(declaration)) return;
   const symbols = context.symbols;
-  const inputs = symbols.tensors.filter((tensor) => !tensor.duplicateOf && tensor.declaration.direction === "input");
   if (takesAxes(declaration)) {
     const axes = positionalNames(declaration).map((name) => name.text);
-    const moved = inputs.some((tensor) => tensor.declaration.axes.some((axis) => axes.includes(axis.name.text) || axis.axisKind?.text === declaration.name?.text));
+    const inputAxes = symbols.inputAxes();
+    const moved = axes.some((axis) => inputAxes.names.has(axis)) || inputAxes.kinds.has(declaration.name.text);
     if (moved) return;
     accept(
       "warning",
