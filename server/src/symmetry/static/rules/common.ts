@@ -28,11 +28,7 @@ export function intList(node: Node, facts: GraphFacts, attribute: string, inputI
   return constant ? { kind: "known", values: Array.from(constant.values) } : { kind: "unknown" };
 }
 
-/** An axis index as ONNX allows it (negative counts from the end), in [0, rank); undefined when out of range. */
-export function normalizeAxis(axis: number, rank: number): number | undefined {
-  const normalized = axis < 0 ? axis + rank : axis;
-  return normalized >= 0 && normalized < rank ? normalized : undefined;
-}
+export { normalizeAxis } from "../inference/dims";
 
 /** The tensor's rank: from its roles when it has some, else from its shape. */
 export function rankOf(state: ActedState, value: string, facts: GraphFacts): number | undefined {
