@@ -56,9 +56,20 @@ function windowOutput(input: Dim, window: Window, axis: number): Dim {
   if (input.kind !== "static") return stride === 1 && begin + end === extent - 1 ? input : UNKNOWN_DIM;
   const span = input.value + begin + end - extent;
   if (span < 0) return UNKNOWN_DIM;
-  let size = (window.ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-  if (window.ceil && (size - 1) * stride >= input.value + begin) size--;
-  return staticDim(size);
+  return staticDim(windowsAlong(input.value, begin, end, extent - 1, stride, window.ceil));
+}
+
+/**
+ * How many windows of `reach` + 1 cells (a dilated kernel) fit along an axis of `size` cells
+ * padded by `begin` and `end`, one every `stride` cells: floor (or with ceil_mode, ceil) of
+ * (size + pads - reach - 1) / stride, plus 1; with ceil_mode a last window that would start in
+ * the end padding is dropped, as ONNX Runtime and PyTorch do. Shape inference and the window
+ * rules both count with this.
+ */
+export function windowsAlong(size: number, begin: number, end: number, reach: number, stride: number, ceilMode: boolean): number {
+  const room = (size + begin + end - reach - 1) / stride;
+  const count = (ceilMode ? Math.ceil(room) : Math.floor(room)) + 1;
+  return ceilMode && (count - 1) * stride >= size + begin ? count - 1 : count;
 }
 
 /** [N, channels, spatial outputs], or what is known of it. */

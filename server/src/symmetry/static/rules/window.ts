@@ -15,6 +15,7 @@ import { intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
 import { lost, ratio, timesRatio, unknown, type AxisRole, type Effect, type Ratio, type State } from "../domain";
 import type { AnalysisGroup } from "../groups";
+import { windowsAlong } from "../inference/spatial";
 import { planeOf } from "./common";
 
 export interface Pads {
@@ -80,14 +81,9 @@ function samePads(window: Omit<Window, "pads">, size: number | undefined, lower:
   return lower ? { begin: total - small, end: small } : { begin: small, end: total - small };
 }
 
-/**
- * The number of windows along an axis of `size` cells. With ceil_mode a last partial window
- * counts, unless it would start in the end padding (as ONNX Runtime and PyTorch do).
- */
+/** The number of windows along an axis of `size` cells (see windowsAlong: the one count of the analysis). */
 export function windowCount(window: Window, pads: Pads, size: number, ceilMode: boolean): number {
-  const room = (size + pads.begin + pads.end - windowSpan(window) - 1) / window.stride;
-  const count = (ceilMode ? Math.ceil(room) : Math.floor(room)) + 1;
-  return ceilMode && (count - 1) * window.stride >= size + pads.begin ? count - 1 : count;
+  return windowsAlong(size, pads.begin, pads.end, windowSpan(window), window.stride, ceilMode);
 }
 
 /** What a node does at the borders, in the words of its approximation effects. */
