@@ -11,9 +11,13 @@ import { GraphBuilder } from "../support/onnxBuilder";
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(repoRoot, "bin/symcheck.js");
 
-/** Runs the built command line (as `npx symcheck` does) in `cwd`. */
+/**
+ * Runs the built command line (as `npx symcheck` does) in `cwd`. The timeout fails a test whose
+ * command does not exit (a numeric check's worker process left running) instead of hanging it.
+ */
 function symcheck(args: string[], cwd = repoRoot) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+  if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -125,6 +129,89 @@ describe("symcheck reports the static verdicts", () => {
     assert.match(stdout, /^odd\.sym:6:\d+: info: equivariant out under flipsign is unknown: mystery \(MadeUpOp\): .*\[static\.unknown\]$/m);
     assert.match(stdout, /^1 spec, 2 claims: 2 unknown; 0 errors, 0 warnings$/m);
     assert.equal(status, 0);
+  });
+});
+
+describe("symcheck --numeric runs the models", () => {
+  interface NumericEntry {
+    passed: boolean;
+    samples: number;
+    maxRelError: number | null;
+    maxAbsError: number | null;
+    tolerance: number | null;
+    worst: string;
+    ms: number;
+    error?: string;
+  }
+  type JsonFile = { file: string; diagnostics: { line: number; column: number; code: string; message: string }[]; claims: { line: number; symmetry: string; numeric: NumericEntry }[] };
+
+  test("--json: every claim's numeric result; flatten_cnn's violated claim fails with its figures, the others pass", () => {
+    const { status, stdout, stderr } = symcheck(["--numeric", "--json", "examples"]);
+    assert.equal(status, 1, "a failed numeric check fails the run");
+    assert.equal(stderr, "", "no progress on stderr when it is not a terminal");
+    const files: JsonFile[] = JSON.parse(stdout).files;
+    const entries = files.flatMap((f) => f.claims.map((c) => ({ file: path.basename(f.file), ...c })));
+    assert.equal(entries.length, 11);
+    const failing = entries.filter((entry) => !entry.numeric.passed);
+    assert.deepEqual(failing.map((entry) => `${entry.file} ${entry.symmetry}`), ["flatten_cnn.sym shift"]);
+    const [flatten] = failing;
+    assert.deepEqual(Object.keys(flatten.numeric).sort(), ["maxAbsError", "maxRelError", "ms", "passed", "samples", "tolerance", "worst"]);
+    assert.equal(flatten.numeric.samples, 8);
+    assert.ok(flatten.numeric.maxRelError! > flatten.numeric.tolerance!, JSON.stringify(flatten.numeric));
+    assert.match(flatten.numeric.worst, /^shift y=[+-]\d+ x=[+-]\d+$/);
+    for (const entry of entries.filter((e) => e.numeric.passed)) {
+      assert.ok(entry.numeric.samples >= 8 && entry.numeric.maxRelError! <= entry.numeric.tolerance!, `${entry.file} ${entry.symmetry}: ${JSON.stringify(entry.numeric)}`);
+    }
+    const flattenFile = files.find((f) => f.file.endsWith("flatten_cnn.sym"))!;
+    assert.deepEqual(flattenFile.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`), ["12:24 static.violated", "12:24 numeric.failed"]);
+  });
+
+  test("text: the failure like a compiler's error, and the summary counts the numeric results", () => {
+    const { status, stdout } = symcheck(["--numeric", "examples"]);
+    assert.match(
+      stdout,
+      /^examples\/flatten_cnn\.sym:12:24: error: invariant logits under shift failed the numeric check: relative error [\d.e-]+ \(tolerance 1e-4\) at shift y=[+-]\d+ x=[+-]\d+; largest absolute error [\d.e-]+; 8 samples in [\d.]+ m?s \[numeric\.failed\]$/m,
+    );
+    assert.match(stdout, /^6 specs, 11 claims: 10 proved, 1 violated; numeric: 10 passed, 1 failed; 2 errors, 0 warnings$/m);
+    assert.equal(status, 1);
+  });
+
+  test("claims that pass numerically exit 0; on a terminal, stderr shows a line per pair as it finishes", () => {
+    const { status, stdout } = symcheck(["--numeric", "examples/tiny_cnn.sym", "examples/vad.sym"]);
+    assert.equal(stdout, "2 specs, 3 claims: 3 proved; numeric: 3 passed; 0 errors, 0 warnings\n");
+    assert.equal(status, 0);
+    // `script` gives the command a terminal; its output is the terminal's (stdout and stderr together).
+    const terminal = spawnSync("script", ["-qec", `${process.execPath} ${cli} --numeric --no-color examples/vad.sym`, "/dev/null"], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    if (terminal.error) throw terminal.error;
+    assert.match(terminal.stdout, /^\[1\/1\] examples\/vad\.sym: invariant speech under polarity: passed 8\/8, max rel err \S+, \S+ m?s\r?$/m);
+  });
+
+  test("a model onnxruntime cannot run: each claim's numeric entry and an error line say why, and the exit status is 1", () => {
+    const customOp = new GraphBuilder("odd")
+      .input("signal", "float", ["batch", 16])
+      .node("MadeUpOp", ["signal"], ["out"], {}, { name: "mystery" })
+      .output("out", "float", ["batch", 16])
+      .toModelBytes();
+    const folder = tempSpec("odd.sym", ODD_SIGNAL_SPEC, { name: "odd.onnx", bytes: customOp });
+    const json = symcheck(["--numeric", "--json", "odd.sym"], folder);
+    assert.equal(json.status, 1);
+    const [file]: JsonFile[] = JSON.parse(json.stdout).files;
+    assert.equal(file.claims.length, 2);
+    for (const claim of file.claims) {
+      assert.equal(claim.numeric.passed, false);
+      assert.equal(claim.numeric.maxRelError, null);
+      assert.match(claim.numeric.error ?? "", /MadeUpOp/);
+    }
+    const text = symcheck(["--numeric", "odd.sym"], folder);
+    assert.match(text.stdout, /^odd\.sym:6:\d+: error: equivariant out under flipsign: the numeric check could not run: .*MadeUpOp.* \[numeric\.error\]$/m);
+    assert.match(text.stdout, /; numeric: 2 could not run; 2 errors, 0 warnings$/m);
+  });
+
+  test("--timeout takes seconds; anything else exits 2", () => {
+    assert.equal(symcheck(["--numeric", "--timeout", "30", "examples/vad.sym"]).status, 0);
+    const { status, stderr } = symcheck(["--numeric", "--timeout", "soon", "examples"]);
+    assert.equal(status, 2);
+    assert.match(stderr, /--timeout needs a number of seconds greater than 0, not 'soon'/);
   });
 });
 

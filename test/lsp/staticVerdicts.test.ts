@@ -55,9 +55,12 @@ describe("static verdicts over stdio", () => {
     return { uri, modelFile };
   }
 
+  /** The static verdicts' lenses (the numeric checks' have tests of their own). */
   async function lensTitles(uri: string): Promise<string[]> {
     const lenses = (await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[] | null;
-    return (lenses ?? []).map((lens) => `${lens.range.start.line}: ${lens.command?.title} -> ${lens.command?.command}`);
+    return (lenses ?? [])
+      .filter((lens) => lens.command?.command === "symcheck.showStaticExplanation")
+      .map((lens) => `${lens.range.start.line}: ${lens.command?.title} -> ${lens.command?.command}`);
   }
 
   test("initialize announces code lenses", async () => {

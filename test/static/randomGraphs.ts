@@ -16,10 +16,49 @@
  * label), only to declare the output's axes sensibly: whether a claim holds is decided by running
  * the model, never by these labels.
  */
+import type { ActedTensor, ActingSymmetry } from "../../server/src/binding/actions";
+import type { AxisKind, Group } from "../../server/src/binding/bound";
+import { actOn } from "../../server/src/symmetry/numeric/actions";
+import type { Dense } from "../../server/src/symmetry/numeric/dense";
+import { finiteElement } from "../../server/src/symmetry/numeric/elements";
+import { groupOrder } from "../../server/src/symmetry/static/groups";
 import { GraphBuilder, floatTensor, int64Tensor, randomFloats, seededRandom } from "../support/onnxBuilder";
-import { constructorText, elementsOf, finiteOrder, type DeclaredAxis, type DeclaredTensor, type Dense, type GroupSpec, type Symmetry } from "./groupActions";
 
 export type Template = "image" | "sequence" | "points" | "graph";
+
+/** A symmetry of a case: a name and the group as the binder would read it from the spec. */
+export type Symmetry = ActingSymmetry;
+
+export interface DeclaredAxis {
+  /** The axis name as declared; `_` for an axis no group acts on. */
+  name: string;
+  kind?: "vector" | "pseudovector" | "point";
+  /** For an axis declared `NAME: SYMMETRY`: the finite symmetry whose regular representation it carries. */
+  regularOf?: string;
+}
+
+export interface DeclaredTensor {
+  name: string;
+  /** The concrete shape the model runs with. */
+  shape: readonly number[];
+  axes: readonly DeclaredAxis[];
+}
+
+/** The tensor as the group actions read a declaration: a kind on every axis, as the binder gives one. */
+export function actedTensor(tensor: DeclaredTensor): ActedTensor {
+  const kindOf = (axis: DeclaredAxis): AxisKind => (axis.regularOf !== undefined ? "regular" : (axis.kind ?? "plain"));
+  return { name: tensor.name, axes: tensor.axes.map((axis) => ({ name: axis.name, kind: kindOf(axis), regularOf: axis.regularOf })) };
+}
+
+const shift = (axes: string[], step: number): Group => ({ kind: "translate", axes, step, margin: 0 });
+
+const rigid = (constructor: "SO" | "O" | "SE" | "E"): Group => ({
+  kind: "rotation",
+  constructor,
+  axis: "xyz",
+  reflections: constructor === "O" || constructor === "E",
+  translations: constructor === "SE" || constructor === "E",
+});
 
 export interface Claim {
   kind: "invariant" | "equivariant";
@@ -289,12 +328,12 @@ class Generator {
   }
 
   private startImage(): Value {
-    const candidates: [GroupSpec, number][] = [
-      [{ kind: "translate", axes: ["y", "x"], step: 1 }, 3],
-      [{ kind: "translate", axes: ["y", "x"], step: 2 }, 1],
-      [{ kind: "translate", axes: ["y", "x"], step: 4 }, 0.5],
-      [{ kind: "translate", axes: ["x"], step: 1 }, 0.5],
-      [{ kind: "translate", axes: ["y"], step: 1 }, 0.4],
+    const candidates: [Group, number][] = [
+      [shift(["y", "x"], 1), 3],
+      [shift(["y", "x"], 2), 1],
+      [shift(["y", "x"], 4), 0.5],
+      [shift(["x"], 1), 0.5],
+      [shift(["y"], 1), 0.4],
       [{ kind: "flip", axis: "x" }, 1],
       [{ kind: "flip", axis: "y" }, 0.5],
       [{ kind: "rotate90", axes: ["y", "x"] }, 1.5],
@@ -314,10 +353,10 @@ class Generator {
   }
 
   private startSequence(): Value {
-    const candidates: [GroupSpec, number][] = [
+    const candidates: [Group, number][] = [
       [{ kind: "permute", axis: "token" }, 3],
-      [{ kind: "translate", axes: ["token"], step: 1 }, 1.5],
-      [{ kind: "translate", axes: ["token"], step: 2 }, 0.5],
+      [shift(["token"], 1), 1.5],
+      [shift(["token"], 2), 0.5],
       [{ kind: "flip", axis: "token" }, 1],
       [{ kind: "permute", axis: "feature" }, 0.3],
       [{ kind: "negate", tensors: ["seq"] }, 1],
@@ -331,11 +370,11 @@ class Generator {
   }
 
   private startPoints(): Value {
-    const candidates: [GroupSpec, number][] = [
-      [{ kind: "rotation", constructor: "SO", axis: "xyz" }, 1],
-      [{ kind: "rotation", constructor: "O", axis: "xyz" }, 1],
-      [{ kind: "rotation", constructor: "SE", axis: "xyz" }, 1],
-      [{ kind: "rotation", constructor: "E", axis: "xyz" }, 1],
+    const candidates: [Group, number][] = [
+      [rigid("SO"), 1],
+      [rigid("O"), 1],
+      [rigid("SE"), 1],
+      [rigid("E"), 1],
       [{ kind: "permute", axis: "atom" }, 1.5],
       [{ kind: "negate", tensors: ["pos"] }, 0.4],
       [{ kind: "scale", tensors: ["pos"] }, 0.4],
@@ -353,7 +392,7 @@ class Generator {
     const nodes = this.int(3, 5);
     this.input("adj", [BATCH, nodes, nodes], ["batch", "node", "node"], [{ name: "batch" }, { name: "node" }, { name: "node" }]);
     const feat = this.input("feat", [BATCH, nodes, this.int(2, 4)], ["batch", "node", "feature"], [{ name: "batch" }, { name: "node" }, { name: "feature" }]);
-    const candidates: [GroupSpec, number][] = [
+    const candidates: [Group, number][] = [
       [{ kind: "permute", axis: "node" }, 3],
       [{ kind: "negate", tensors: ["feat"] }, 1],
       [{ kind: "scale", tensors: ["feat"] }, 1],
@@ -368,7 +407,7 @@ class Generator {
    * probability OTHER_SYMMETRY, up to MAX_SYMMETRIES: one model, several claims. Value groups list
    * the output too, half of the time.
    */
-  private chooseSymmetries(first: GroupSpec, candidates: readonly [GroupSpec, number][]): void {
+  private chooseSymmetries(first: Group, candidates: readonly [Group, number][]): void {
     const others = candidates.map(([group]) => group).filter((group) => group !== first && this.chance(OTHER_SYMMETRY));
     const groups = [first, ...this.shuffled(others)].slice(0, MAX_SYMMETRIES);
     this.symmetries = groups.map((group, i) => {
@@ -863,7 +902,7 @@ class Generator {
   private kernel(dims: number[], spatialLabels: (string | undefined)[], inputChannelLabel: string | undefined): number[] {
     const fanIn = dims.slice(1).reduce((p, d) => p * d, 1);
     // Shifts ask nothing of a kernel: only flips and turns are made to hold on its spatial axes.
-    const finite = finiteOrder(this.symmetries[0].group) !== undefined;
+    const finite = groupOrder(this.symmetries[0].group) !== undefined;
     const labels = [undefined, inputChannelLabel, ...spatialLabels.map((label) => (finite ? label : undefined))];
     return this.symmetrize(this.weights(dims.reduce((p, d) => p * d, 1), fanIn), dims, labels);
   }
@@ -1066,7 +1105,7 @@ class Generator {
    */
   private groupLift(v: Value): Value | undefined {
     const symmetry = this.symmetries[0];
-    const order = finiteOrder(symmetry.group);
+    const order = groupOrder(symmetry.group);
     if (order === undefined || v.shape.length !== 4 || v.shape[2] !== v.shape[3]) return undefined;
     const group = symmetry.group;
     if ((group.kind === "rotate90" || group.kind === "dihedral") && !group.axes.every((axis) => v.labels.slice(2).includes(axis))) return undefined;
@@ -1077,10 +1116,9 @@ class Generator {
     const bankDims = [base, channels, k, k];
     const bank: Dense = { shape: bankDims, data: Float64Array.from(this.weights(base * channels * k * k, channels * k * k)) };
     const kernelTensor: DeclaredTensor = { name: "kernel", shape: bankDims, axes: [{ name: "_" }, { name: "_" }, { name: v.labels[2] ?? "_" }, { name: v.labels[3] ?? "_" }] };
-    const elements = elementsOf(symmetry, this.sizes, this.random);
     // Now and then the copies in the other order: the regular representation then does not match.
     const order2 = this.chance(0.2) ? [0, ...Array.from({ length: order - 1 }, (_, i) => order - 1 - i)] : Array.from({ length: order }, (_, i) => i);
-    const copies = order2.map((e) => (e === 0 ? bank : elements[e - 1].act(kernelTensor, bank)));
+    const copies = order2.map((e) => actOn(finiteElement(symmetry, e), actedTensor(kernelTensor), bank));
     const stacked = copies.flatMap((copy) => Array.from(copy.data));
     const inputs = [v.name, this.floats([order * base, channels, k, k], stacked)];
     if (this.chance(0.5)) {
@@ -1112,7 +1150,7 @@ class Generator {
    */
   private groupConv(v: Value): Value | undefined {
     const symmetry = this.symmetries[0];
-    const order = finiteOrder(symmetry.group);
+    const order = groupOrder(symmetry.group);
     if (order === undefined) return undefined;
     const split = v.shape.length === 5 && v.labels[1] === ORIENT && v.shape[1] === order;
     const flatInput = v.shape.length === 4 && v.labels[1] === ORIENT_CHANNELS && v.shape[1] % order === 0;
@@ -1130,9 +1168,8 @@ class Generator {
       shape: baseDims,
       axes: [{ name: "_" }, { name: "orient", regularOf: symmetry.name }, { name: "_" }, { name: y ?? "_" }, { name: x ?? "_" }],
     };
-    const elements = elementsOf(symmetry, this.sizes, this.random);
     const sequence = this.chance(0.15) ? [0, ...Array.from({ length: order - 1 }, (_, i) => order - 1 - i)] : Array.from({ length: order }, (_, i) => i);
-    const stacked = sequence.flatMap((e) => Array.from((e === 0 ? base : elements[e - 1].act(kernelTensor, base)).data));
+    const stacked = sequence.flatMap((e) => Array.from(actOn(finiteElement(symmetry, e), actedTensor(kernelTensor), base).data));
     const flat = split ? this.node("Reshape", [v.name, this.ints([this.pick([0, -1]), order * channels, height, width])]) : v.name;
     const pad = (k - 1) / 2;
     const conv = this.node("Conv", [flat, this.floats([order * outputs, order * channels, k, k], stacked)], { kernel_shape: [k, k], pads: [pad, pad, pad, pad] });
@@ -1275,7 +1312,7 @@ class Generator {
   private declareOutput(v: Value): DeclaredAxis[] {
     const first = this.symmetries[0];
     const axes: DeclaredAxis[] = v.labels.map((label, axis) => {
-      if (label === ORIENT || label === ORIENT_CHANNELS) return finiteOrder(first.group) === v.shape[axis] ? { name: "orient", regularOf: first.name } : { name: "_" };
+      if (label === ORIENT || label === ORIENT_CHANNELS) return groupOrder(first.group) === v.shape[axis] ? { name: "orient", regularOf: first.name } : { name: "_" };
       if (label === undefined || this.sizes.get(label) !== v.shape[axis]) return { name: "_" };
       if (label === "xyz") {
         // Mostly what the generator believes, but not always: the claim is judged by running the model.
@@ -1321,8 +1358,28 @@ class Generator {
   }
 }
 
+/** The symmetry as a spec writes it: `translate(y, x, step=2)`. */
+function constructorText(group: Group): string {
+  switch (group.kind) {
+    case "translate":
+      return `translate(${[...group.axes, ...(group.step > 1 ? [`step=${group.step}`] : [])].join(", ")})`;
+    case "flip":
+      return `flip(${group.axis})`;
+    case "rotate90":
+    case "dihedral":
+      return `${group.kind}(${group.axes.join(", ")})`;
+    case "permute":
+      return `permute(${group.axis})`;
+    case "rotation":
+      return `${group.constructor}(${group.axis})`;
+    case "negate":
+    case "scale":
+      return `${group.kind}(${group.tensors.join(", ")})`;
+  }
+}
+
 /** The axis names a group moves. */
-export function axisNamesOf(group: GroupSpec): string[] {
+export function axisNamesOf(group: Group): string[] {
   switch (group.kind) {
     case "translate":
     case "rotate90":
@@ -1377,7 +1434,7 @@ function periodicAlong(x: Dense, axis: number, period: number): Dense {
 /** The mean of the constant's images under every element of a finite group (invariant under the group). */
 function groupAverage(x: Dense, labels: readonly (string | undefined)[], symmetry: Symmetry): Dense {
   const tensor: DeclaredTensor = { name: "constant", shape: x.shape, axes: labels.map((label) => ({ name: label ?? "_" })) };
-  const images = [x, ...elementsOf(symmetry, new Map(), () => 0).map((element) => element.act(tensor, x))];
+  const images = Array.from({ length: groupOrder(symmetry.group)! }, (_, e) => actOn(finiteElement(symmetry, e), actedTensor(tensor), x));
   const out = new Float64Array(x.data.length);
   for (const image of images) for (let i = 0; i < out.length; i++) out[i] += image.data[i] / images.length;
   return { shape: x.shape, data: out };

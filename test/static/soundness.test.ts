@@ -2,8 +2,9 @@
  * The static analysis' one rule, checked in practice: a claim is never `proved` when it does not
  * hold. A thousand small random graphs (randomGraphs.ts), each with a spec and a claim per
  * symmetry, are analysed as the editor does; onnxruntime then runs each model on a random input
- * and on its images under several group elements (every element of a finite group), with the
- * actions the spec defines (groupActions.ts). For every `proved`, f(g.x) must equal g.f(x) (or
+ * and on its images under several group elements (every element of a finite group), drawn and
+ * applied by the numeric check's own engine (server/src/symmetry/numeric: elements, actions and
+ * the relative error of the spec). For every `proved`, f(g.x) must equal g.f(x) (or
  * f(x)) within the default relative tolerance (widened only for graphs whose float32 rounding
  * alone exceeds it). `approximate`, `violated` and `unknown` are tallied and reported: a
  * `violated` claim that holds numerically is a missed proof, not a broken rule.
@@ -14,10 +15,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { seededRandom } from "../support/onnxBuilder";
+import { actOn } from "../../server/src/symmetry/numeric/actions";
+import { compare } from "../../server/src/symmetry/numeric/compare";
+import type { Dense } from "../../server/src/symmetry/numeric/dense";
+import { sampleElement, type GroupElement } from "../../server/src/symmetry/numeric/elements";
+import { castDense } from "../../server/src/symmetry/numeric/elementTypes";
+import { normalSamples, seededRandom } from "../../server/src/symmetry/numeric/random";
 import type { StaticCheck } from "../../server/src/symmetry/static";
-import { elementsOf, type DeclaredTensor, type Dense, type Element, type Symmetry } from "./groupActions";
-import { randomCase, type Claim, type RandomCase } from "./randomGraphs";
+import { groupOrder } from "../../server/src/symmetry/static/groups";
+import { actedTensor, randomCase, type Claim, type DeclaredTensor, type RandomCase, type Symmetry } from "./randomGraphs";
 import { staticChecks } from "./support";
 
 const GRAPHS = Number(process.env.SYMCHECK_SOUNDNESS_GRAPHS ?? 1000);
@@ -116,7 +122,7 @@ async function measureClaims(randomCase: RandomCase, seed: number): Promise<Meas
     const measurements: Measurement[] = [];
     for (const claim of randomCase.claims) {
       const symmetry = randomCase.symmetries.find((candidate) => candidate.name === claim.symmetry)!;
-      const worst = await worstError(randomCase, symmetry, claim, inputs, base, run, elementsOf(symmetry, sizes, random));
+      const worst = await worstError(randomCase, symmetry, claim, inputs, base, run, elementsToTry(symmetry, sizes, random));
       measurements.push({ ...worst, bound });
     }
     return measurements;
@@ -125,41 +131,43 @@ async function measureClaims(randomCase: RandomCase, seed: number): Promise<Meas
   }
 }
 
-async function worstError(randomCase: RandomCase, symmetry: Symmetry, claim: Claim, inputs: readonly Dense[], base: Dense, run: (values: readonly Dense[]) => Promise<Dense>, elements: readonly Element[]): Promise<{ error: number; worst: string }> {
+/**
+ * The elements the numeric check would try first: every non-identity element of a finite group;
+ * for translations a step along each axis and two random shifts; three of the other groups.
+ */
+function elementsToTry(symmetry: Symmetry, sizes: ReadonlyMap<string, number>, random: () => number): GroupElement[] {
+  const group = symmetry.group;
+  const order = group.kind === "negate" ? 2 : groupOrder(group);
+  const count = order !== undefined ? order - 1 : group.kind === "translate" ? group.axes.length + 2 : 3;
+  return Array.from({ length: count }, (_, sample) => sampleElement(symmetry, sizes, sample, random));
+}
+
+async function worstError(randomCase: RandomCase, symmetry: Symmetry, claim: Claim, inputs: readonly Dense[], base: Dense, run: (values: readonly Dense[]) => Promise<Dense>, elements: readonly GroupElement[]): Promise<{ error: number; worst: string }> {
   let worst = { error: 0, worst: "none" };
   for (const element of elements) {
     // Transformations are computed in float64 and cast to the input's type, as the spec says.
-    const moved = inputs.map((x, i) => toFloat32(element.act(randomCase.inputs[i], x)));
+    const moved = inputs.map((x, i) => toFloat32(actOn(element, actedTensor(randomCase.inputs[i]), x)));
     const actual = await run(moved);
-    const expected = claim.kind === "invariant" ? base : element.act(randomCase.output, base);
+    const expected = claim.kind === "invariant" ? base : actOn(element, actedTensor(randomCase.output), base);
     const error = relativeError(actual, expected);
     if (!(error <= worst.error)) worst = { error, worst: `${element.words} (of ${symmetry.name})` };
   }
   return worst;
 }
 
-/** max |actual - expected| / max(max |expected|, 1e-12): the spec's relative error. NaN counts as infinitely wrong. */
+/** The spec's relative error, as the numeric check measures it (a NaN or an infinity counts as infinitely wrong). */
 function relativeError(actual: Dense, expected: Dense): number {
-  let difference = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.data.length; i++) {
-    const gap = Math.abs(actual.data[i] - expected.data[i]);
-    difference = Number.isNaN(gap) ? Infinity : Math.max(difference, gap);
-    scale = Math.max(scale, Math.abs(expected.data[i]));
-  }
-  return difference / Math.max(scale, 1e-12);
+  return compare(actual, expected).relative;
 }
 
 function toFloat32(x: Dense): Dense {
-  return { shape: x.shape, data: Float64Array.from(Float32Array.from(x.data)) };
+  return castDense(x, "float");
 }
 
-/** Standard normal samples (Box-Muller), rounded to float32: the spec's default input distribution. */
+/** Standard normal samples, rounded to float32: the spec's default input distribution. */
 function normalTensor(tensor: DeclaredTensor, random: () => number): Dense {
   const count = tensor.shape.reduce((product, size) => product * size, 1);
-  const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  return toFloat32({ shape: tensor.shape, data });
+  return toFloat32({ shape: tensor.shape, data: normalSamples(count, random) });
 }
 
 function axisSizes(randomCase: RandomCase): Map<string, number> {

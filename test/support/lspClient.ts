@@ -64,6 +64,8 @@ export interface SessionOptions {
   capabilities?: ClientCapabilities;
   /** The command that starts the server; by default `node dist/server.cjs --stdio`. */
   command?: string[];
+  /** What `initialize` sends as `initializationOptions`. */
+  initializationOptions?: unknown;
 }
 
 export class LspSession {
@@ -73,6 +75,8 @@ export class LspSession {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: LogMessageParams[] = [];
   readonly registrations: Registration[] = [];
+  /** Every other notification (`$/progress`, symcheck's own), in arrival order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   /** The settings answered to `workspace/configuration`; tests may replace them. */
   settings: unknown;
   private stderr = "";
@@ -91,12 +95,14 @@ export class LspSession {
     this.connection.onRequest(RegistrationRequest.type, (params) => this.record(this.registrations, ...params.registrations));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.record(this.published, params));
     this.connection.onNotification(LogMessageNotification.type, (params) => this.record(this.logs, params));
+    this.connection.onNotification((method, params) => this.record(this.notifications, { method, params }));
     this.connection.listen();
     this.initializeResult = this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(options.folder).href,
       workspaceFolders: [{ uri: pathToFileURL(options.folder).href, name: path.basename(options.folder) }],
       capabilities: options.capabilities ?? EDITOR_CAPABILITIES,
+      initializationOptions: options.initializationOptions,
     });
   }
 

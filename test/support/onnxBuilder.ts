@@ -338,19 +338,9 @@ function listAttribute(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seeded random numbers, for weights and fuzzing
+// Seeded random numbers, for weights and fuzzing: the numeric check's own generator
 
-/** mulberry32: a small, fast generator of numbers in [0, 1); the same seed gives the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../server/src/symmetry/numeric/random";
 
 /** `count` numbers drawn uniformly from [-scale, scale). */
 export function randomFloats(count: number, random: () => number, scale = 1): number[] {

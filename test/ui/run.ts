@@ -2,7 +2,8 @@
  * `npm run test:ui`: the extension as a person sees it. Packages the .vsix, installs it into a
  * fresh code-server, opens an example spec with a mistake in headless Chromium, and checks what
  * is on the screen: grammar colours, the squiggle, the Problems panel, a hover; then the example
- * whose claim is broken on purpose: the static verdict's squiggle, its CodeLens, its explanation.
+ * whose claim is broken on purpose: the static verdict's squiggle, its CodeLens, its explanation,
+ * and a click on its `Check numerically` lens, which runs the model and shows the failure.
  * Each step saves a screenshot under test-results/ui/; `-- --update-screenshot` also copies the
  * one of the violated claim (squiggle, lens, Problems panel) to docs/screenshot.png (the README's picture).
  */
@@ -157,6 +158,25 @@ const steps: Step[] = [
       const text = await hover.innerText();
       assert.match(text, /invariant logits under shift is violated/, `hover: ${text}`);
       assert.match(text, /Path: image -> /, `hover: ${text}`);
+    },
+  },
+  {
+    name: "clicking `Check numerically` runs the model: the lens and the Problems panel show the failure with its figures",
+    screenshot: "8-numeric",
+    async run(page) {
+      await page.mouse.move(5, 400); // away from the hover, so that it closes
+      await page.keyboard.press("Escape");
+      const check = page.locator(".monaco-editor .codelens-decoration a", { hasText: /^Check numerically$/ }).first();
+      await check.waitFor({ timeout: stepTimeoutMs });
+      await check.click();
+      const result = page.locator(".monaco-editor .codelens-decoration", { hasText: "shift: failed:" }).first();
+      await result.waitFor({ timeout: stepTimeoutMs });
+      const lens = await result.innerText();
+      assert.match(lens, /shift: failed: rel err [\d.e-]+ > 1e-4 at shift y=[+-]\d+ x=[+-]\d+/, `lens: ${lens}`);
+      const problem = page.locator(".markers-panel .monaco-list-row", { hasText: "failed the numeric check" }).first();
+      await problem.waitFor({ timeout: stepTimeoutMs });
+      const label = (await problem.getAttribute("aria-label")) ?? "";
+      assert.match(label, /^Error: invariant logits under shift failed the numeric check: relative error /, `Problems row: ${label}`);
     },
   },
 ];

@@ -1,12 +1,15 @@
 /**
  * The command line's report: the JSON document of the spec's "command line" section, built
- * from spec analyses. The text output is printed from the same report, so both always agree.
+ * from spec analyses (and, with --numeric, their numeric results). The text output is printed
+ * from the same report, so both always agree.
  */
 import * as path from "node:path";
 import type { Severity } from "../common/diagnostic";
-import type { BoundClaim } from "../binding/bound";
 import type { SpecAnalysis } from "../service/analysis";
-import type { Verdict } from "../symmetry/static";
+import { checkPairs, measuredOrNull, type CheckPair, type NumericResults } from "../service/numericResults";
+import { numericDiagnostics } from "../service/numericWords";
+import type { NumericCheck } from "../symmetry/numeric/types";
+import type { StaticCheck, Verdict } from "../symmetry/static";
 
 export interface ReportDiagnostic {
   line: number;
@@ -23,13 +26,32 @@ export interface StaticResult {
   node: string | null;
 }
 
-/** One (claim, symmetry) pair. `static` is null when the static analysis did not run (it failed: a diagnostic says so). */
+/** A pair's numeric check; figures that were not measured (it could not run) or are not finite are null. */
+export interface NumericResult {
+  passed: boolean;
+  samples: number;
+  maxRelError: number | null;
+  maxAbsError: number | null;
+  /** The relative tolerance the check was held to. */
+  tolerance: number | null;
+  /** The worst group element in words (`shift y=+3 x=-5`); empty when none was measured. */
+  worst: string;
+  ms: number;
+  /** Why it could not run. */
+  error?: string;
+}
+
+/**
+ * One (claim, symmetry) pair. `static` is null when the static analysis did not run (it failed:
+ * a diagnostic says so); `numeric` is present with --numeric only.
+ */
 export interface ReportClaim {
   line: number;
   kind: "invariant" | "equivariant";
   outputs: string[];
   symmetry: string;
   static: StaticResult | null;
+  numeric?: NumericResult;
 }
 
 export interface ReportFile {
@@ -43,41 +65,60 @@ export interface Report {
   files: ReportFile[];
 }
 
-export function buildReport(analyses: readonly SpecAnalysis[], cwd: string): Report {
-  return { files: analyses.map((analysis) => reportFile(analysis, cwd)) };
+/** With `numeric`, the claims carry their numeric results and the failed ones are diagnostics too. */
+export function buildReport(analyses: readonly SpecAnalysis[], cwd: string, numeric?: NumericResults): Report {
+  return { files: analyses.map((analysis) => reportFile(analysis, cwd, numeric)) };
 }
 
-function reportFile(analysis: SpecAnalysis, cwd: string): ReportFile {
+function reportFile(analysis: SpecAnalysis, cwd: string, numeric: NumericResults | undefined): ReportFile {
+  const pairs = checkPairs(analysis);
+  const diagnostics = numeric ? [...analysis.diagnostics, ...numericDiagnostics(analysis, pairs, numeric)] : analysis.diagnostics;
   return {
     file: path.relative(cwd, analysis.specPath) || analysis.specPath,
     model: analysis.model ? path.relative(cwd, analysis.model.reference.path) : null,
-    diagnostics: analysis.diagnostics.map((d) => ({
+    diagnostics: diagnostics.map((d) => ({
       line: d.range.start.line + 1,
       column: d.range.start.character + 1,
       severity: d.severity,
       message: d.message,
       code: d.code,
     })),
-    claims: analysis.bound.claims.flatMap((claim) =>
-      claim.symmetries.map((symmetry) => ({
-        line: claim.declaration.range.start.line + 1,
-        kind: claim.kind,
-        outputs: claim.outputs,
-        symmetry,
-        static: staticResult(analysis, claim, symmetry),
-      })),
-    ),
+    claims: pairs.map((pair) => {
+      const claim: ReportClaim = {
+        line: pair.claim.declaration.range.start.line + 1,
+        kind: pair.claim.kind,
+        outputs: pair.claim.outputs,
+        symmetry: pair.symmetry,
+        static: staticResult(pair.staticCheck),
+      };
+      if (numeric) claim.numeric = numericResult(numeric.get(analysis.specPath, pair), pair);
+      return claim;
+    }),
   };
 }
 
-function staticResult(analysis: SpecAnalysis, claim: BoundClaim, symmetry: string): StaticResult | null {
-  const check = analysis.staticChecks.find((candidate) => candidate.claim === claim && candidate.symmetry === symmetry);
+function staticResult(check: StaticCheck | undefined): StaticResult | null {
   return check ? { verdict: check.verdict, reason: check.reason, node: check.node } : null;
 }
 
-/** A claim fails when the static analysis finds it violated. */
+function numericResult(check: NumericCheck | undefined, pair: CheckPair): NumericResult {
+  if (!check) return { passed: false, samples: 0, maxRelError: null, maxAbsError: null, tolerance: null, worst: "", ms: 0, error: `${pair.id} was not checked` };
+  const result: NumericResult = {
+    passed: check.status === "passed",
+    samples: check.samples,
+    maxRelError: measuredOrNull(check, check.maxRelError),
+    maxAbsError: measuredOrNull(check, check.maxAbsError),
+    tolerance: Number.isFinite(check.tolerance) ? check.tolerance : null,
+    worst: check.worst,
+    ms: Math.round(check.ms),
+  };
+  if (check.status === "error" || check.status === "cancelled") result.error = check.message ?? check.status;
+  return result;
+}
+
+/** A claim fails when the static analysis finds it violated, or its numeric check (when run) did not pass. */
 function claimFails(claim: ReportClaim): boolean {
-  return claim.static?.verdict === "violated";
+  return claim.static?.verdict === "violated" || claim.numeric?.passed === false;
 }
 
 /** The exit status of the spec's "command line" section: 0 all good, 1 an error or a failed claim. */

@@ -2,7 +2,8 @@
  * The language server: capabilities, and one handler per LSP message, each a thin adapter from
  * the protocol to a feature function of `server/src/features`. Every handler is guarded: a bug
  * in a feature is logged with its stack and answered with an empty result, so one bad request
- * never takes the server (and every other open spec's diagnostics) down.
+ * never takes the server (and every other open spec's diagnostics) down. Numeric checks have
+ * their own requests (./numeric.ts); their results join the diagnostics and lenses here.
  */
 import {
   CodeActionKind,
@@ -23,17 +24,22 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { codeActions } from "../features/codeActions";
-import { codeLenses } from "../features/codeLens";
+import { codeLenses, numericActionLenses, numericResultLenses, type NumericLensState } from "../features/codeLens";
 import { complete } from "../features/completion";
-import { toLspDiagnostics } from "../features/diagnostics";
+import { toLspDiagnostic, toLspDiagnostics } from "../features/diagnostics";
 import { foldingRanges } from "../features/folding";
 import { hover } from "../features/hover";
 import { definition, prepareRename, references, rename } from "../features/navigation";
 import { documentSymbols } from "../features/symbols";
 import { ModelCache } from "../onnx/cache";
 import type { SpecAnalysis } from "../service/analysis";
+import { NumericService, type CheckFunction, type RunnerFactory } from "../service/numericChecks";
+import { checkPairs, NumericResults, type CheckPair } from "../service/numericResults";
+import { numericDiagnostics } from "../service/numericWords";
+import { createModelRunner } from "../symmetry/numeric/runner";
 import { version } from "../version";
-import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from "./settings";
+import { registerNumericRequests } from "./numeric";
+import { DEFAULT_SETTINGS, initialSettings, numericChecksOff, readSettings, type ServerSettings } from "./settings";
 import { filePathOf, Readdress } from "./uris";
 import { SpecWorkspace } from "./workspace";
 
@@ -60,38 +66,113 @@ const CAPABILITIES: ServerCapabilities = {
   codeLensProvider: { resolveProvider: false },
 };
 
-export function startServer(connection: Connection): void {
+/** What the server runs numeric checks with; tests give fakes. */
+export interface ServerDependencies {
+  createRunner: RunnerFactory;
+  /** The numeric engine; `checkNumerically` when absent. */
+  check?: CheckFunction;
+}
+
+const PRODUCT_DEPENDENCIES: ServerDependencies = { createRunner: createModelRunner };
+
+export function startServer(connection: Connection, dependencies: ServerDependencies = PRODUCT_DEPENDENCIES): void {
   const documents = new TextDocuments(TextDocument);
   let client: ClientCapabilities = {};
-  let workspaceFolder: string | undefined;
+  let workspaceFolders: string[] = [];
+  /** The settings in force, once they have arrived (analyses wait for them through the workspace). */
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  /** Before the first settings arrive, and for what a client's settings leave out: the trust it started in. */
+  let settingsDefaults: ServerSettings = DEFAULT_SETTINGS;
+  const numeric = new NumericService({
+    createRunner: dependencies.createRunner,
+    check: dependencies.check,
+    timeoutMs: DEFAULT_SETTINGS.numeric.timeoutSeconds * 1000,
+    results: new NumericResults(),
+  });
 
   const logFailure = (what: string, error: unknown) =>
     connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
+  /** A spec's lenses, in the order editors show them on a line: actions, static verdicts, numeric results. */
+  const lensesOf = (uri: string, analysis: SpecAnalysis, pairs: readonly CheckPair[] = checkPairs(analysis)) => {
+    const state: NumericLensState = {
+      uri,
+      pairs,
+      off: numericChecksOff(settings),
+      result: (pair) => numeric.results.get(analysis.specPath, pair),
+      pending: (pair) => numeric.isPending(analysis.specPath, pair),
+    };
+    return [...numericActionLenses(analysis, state), ...codeLenses(analysis), ...numericResultLenses(state)];
+  };
+
   /**
    * The lens titles last published per spec. Editors ask for lenses again when the text changes,
-   * but not when a model changes on disk or the settings do: then the verdicts may change under
-   * unchanged text, and the client is asked to refresh its lenses.
+   * but not when a model changes on disk, the settings do or a numeric check finishes: then the
+   * lenses may change under unchanged text, and the client is asked to refresh them.
    */
   const publishedLenses = new Map<string, string>();
-  const refreshLensesIfChanged = (uri: string, analysis: SpecAnalysis): void => {
-    const lenses = JSON.stringify(codeLenses(analysis).map((lens) => lens.command?.title));
+  const refreshLensesIfChanged = (uri: string, analysis: SpecAnalysis, pairs: readonly CheckPair[]): void => {
+    const lenses = JSON.stringify(lensesOf(uri, analysis, pairs).map((lens) => lens.command?.title));
     const previous = publishedLenses.get(uri);
     publishedLenses.set(uri, lenses);
     if (previous === undefined || previous === lenses || !client.workspace?.codeLens?.refreshSupport) return;
     connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => logFailure("refreshing the code lenses", error));
   };
 
+  /**
+   * Publishes a spec's diagnostics, the numeric results that are still current included (stale
+   * ones are dropped here), and refreshes its lenses if they changed.
+   */
+  const publish = async (uri: string, analysis: SpecAnalysis, version?: number): Promise<void> => {
+    const pairs = checkPairs(analysis);
+    numeric.results.prune(analysis, pairs);
+    const diagnostics = [...toLspDiagnostics(analysis), ...numericDiagnostics(analysis, pairs, numeric.results).map(toLspDiagnostic)];
+    await connection.sendDiagnostics({ uri, version, diagnostics });
+    refreshLensesIfChanged(uri, analysis, pairs);
+  };
+
+  /** Specs that are not open whose numeric results were published (a run from the Test Explorer): kept current as their files change. */
+  const closedWithResults = new Set<string>();
+
+  /** Publishes a spec again after its numeric state changed: from the editor's text if open, else from the file. */
+  const republish = (uri: string): void => {
+    const document = workspace.documentOf(uri);
+    if (!document) closedWithResults.add(uri);
+    workspace
+      .analysisOfFile(uri)
+      .then((analysis) => publish(uri, analysis, workspace.documentOf(uri)?.version))
+      .catch((error: unknown) => logFailure(`publishing the numeric results of ${uri}`, error));
+  };
+
+  /** A spec that is not open changed on disk: its results may be stale; deleted, its diagnostics go. */
+  const closedSpecChanged = (uri: string): void => {
+    workspace
+      .analysisOfFile(uri)
+      .then((analysis) => publish(uri, analysis))
+      .catch(() => {
+        closedWithResults.delete(uri);
+        publishedLenses.delete(uri);
+        return connection.sendDiagnostics({ uri, diagnostics: [] });
+      })
+      .catch((error: unknown) => logFailure("clearing diagnostics", error));
+  };
+
   const workspace = new SpecWorkspace({
     models: new ModelCache(),
-    untitledFolder: () => workspaceFolder ?? process.cwd(),
-    analyzed: async (document, analysis) => {
-      await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: toLspDiagnostics(analysis) });
-      refreshLensesIfChanged(document.uri, analysis);
-    },
+    untitledFolder: () => workspaceFolders[0] ?? process.cwd(),
+    analyzed: (document, analysis) => publish(document.uri, analysis, document.version),
     failed: (uri, error) => logFailure(`checking ${uri}`, error),
     debounceMs: TYPING_PAUSE_MS,
   });
+
+  /** New settings (pending while the client is asked): the workspace re-checks with them, the numeric checks take their timeout. */
+  const useSettings = (next: Promise<ServerSettings>): void => {
+    void workspace.useSettings(next);
+    void next.then((arrived) => {
+      settings = arrived;
+      numeric.setTimeout(arrived.numeric.timeoutSeconds * 1000);
+    });
+  };
 
   /** Runs a notification handler, logging what it throws. */
   const guarded =
@@ -129,16 +210,18 @@ export function startServer(connection: Connection): void {
   /** Settings pulled from the client; never rejects (a failure is logged and the defaults are used). */
   const fetchSettings = async (): Promise<ServerSettings> => {
     try {
-      return readSettings(await connection.workspace.getConfiguration({ section: "symcheck" }));
+      return readSettings(await connection.workspace.getConfiguration({ section: "symcheck" }), settingsDefaults);
     } catch (error) {
       logFailure("reading the symcheck settings", error);
-      return DEFAULT_SETTINGS;
+      return settingsDefaults;
     }
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     client = params.capabilities;
-    workspaceFolder = firstWorkspaceFolder(params);
+    workspaceFolders = fileWorkspaceFolders(params);
+    settingsDefaults = initialSettings(params.initializationOptions);
+    useSettings(Promise.resolve(settingsDefaults));
     return { capabilities: CAPABILITIES, serverInfo: { name: "symcheck", version } };
   });
 
@@ -154,7 +237,7 @@ export function startServer(connection: Connection): void {
           .register(DidChangeConfigurationNotification.type, { section: "symcheck" })
           .catch((error: unknown) => logFailure("listening to settings", error));
       }
-      if (client.workspace?.configuration) void workspace.useSettings(fetchSettings());
+      if (client.workspace?.configuration) useSettings(fetchSettings());
     }),
   );
 
@@ -162,7 +245,7 @@ export function startServer(connection: Connection): void {
     guarded("didChangeConfiguration", (params) => {
       // Clients that cannot be asked (no workspace/configuration) push the settings instead.
       const pushed = (params.settings as { symcheck?: unknown } | null)?.symcheck;
-      void workspace.useSettings(client.workspace?.configuration ? fetchSettings() : Promise.resolve(readSettings(pushed)));
+      useSettings(client.workspace?.configuration ? fetchSettings() : Promise.resolve(readSettings(pushed, settingsDefaults)));
     }),
   );
 
@@ -172,6 +255,9 @@ export function startServer(connection: Connection): void {
         .map((change) => filePathOf(change.uri))
         .filter((file): file is string => file !== undefined && file.toLowerCase().endsWith(".onnx"));
       if (models.length > 0) workspace.modelsChanged(models);
+      // A closed spec with published results whose file changed, or any of them when a model changed (it may be theirs).
+      const closedSpecs = models.length > 0 ? [...closedWithResults] : changes.map((change) => change.uri).filter((uri) => closedWithResults.has(uri));
+      for (const uri of closedSpecs) if (!workspace.documentOf(uri)) closedSpecChanged(uri);
     }),
   );
 
@@ -180,6 +266,7 @@ export function startServer(connection: Connection): void {
     guarded("didClose", ({ document }) => {
       workspace.close(document.uri);
       publishedLenses.delete(document.uri);
+      closedWithResults.delete(document.uri);
       connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }).catch((error: unknown) => logFailure("clearing diagnostics", error));
     }),
   );
@@ -212,7 +299,18 @@ export function startServer(connection: Connection): void {
     }),
   );
   connection.onFoldingRanges(specRequest("foldingRange", null, (analysis) => foldingRanges(analysis)));
-  connection.onCodeLens(specRequest("codeLens", null, (analysis) => codeLenses(analysis)));
+  connection.onCodeLens(specRequest("codeLens", null, (analysis, params) => lensesOf(params.textDocument.uri, analysis)));
+  registerNumericRequests({
+    connection,
+    workspace,
+    numeric,
+    settings: () => settings,
+    workspaceFolders: () => workspaceFolders,
+    republish,
+    logFailure,
+  });
+  // The runner's worker process ends with the server.
+  connection.onShutdown(() => numeric.dispose());
   connection.onCodeAction(
     specRequest("codeAction", null, (analysis, params, readdress) =>
       codeActions(analysis, params.range, params.context.diagnostics)
@@ -225,10 +323,13 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-/** The folder untitled specs resolve model paths against: the first workspace folder, if it is a file folder. */
-function firstWorkspaceFolder(params: InitializeParams): string | undefined {
-  const uri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
-  return uri ? filePathOf(uri) : undefined;
+/**
+ * The workspace folders that are file folders: untitled specs resolve model paths against the
+ * first, and `symcheck/listChecks` looks for specs in all of them.
+ */
+function fileWorkspaceFolders(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.map((uri) => filePathOf(uri)).filter((folder): folder is string => folder !== undefined);
 }
 
 function refusal(message: string): ResponseError {

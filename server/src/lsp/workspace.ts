@@ -4,13 +4,15 @@
  * its model or the settings changed again is discarded instead of published. Requests (hover,
  * completion...) always get the analysis of the text as it is now, computed on the spot if the
  * pause has not ended yet. All specs share one ModelCache, so a model is read once however many
- * specs name it.
+ * specs name it. Specs that are not open (the Test Explorer lists every spec of the workspace)
+ * are analysed from the disk on request, and not kept.
  */
+import { readFile } from "node:fs/promises";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ModelCache } from "../onnx/cache";
 import { analyzeSpec, type SpecAnalysis } from "../service/analysis";
 import { DEFAULT_SETTINGS, sameSettings, type ServerSettings } from "./settings";
-import { specPathOf } from "./uris";
+import { filePathOf, specPathOf } from "./uris";
 
 export interface WorkspaceOptions {
   models: ModelCache;
@@ -68,6 +70,36 @@ export class SpecWorkspace {
     return spec.analysis?.revision === spec.revision ? spec.analysis.result : this.analyze(spec);
   }
 
+  /** The URIs of the open specs. */
+  openUris(): string[] {
+    return [...this.specs.keys()];
+  }
+
+  /** The document open at `uri`, if any. */
+  documentOf(uri: string): TextDocument | undefined {
+    return this.specs.get(uri)?.document;
+  }
+
+  /**
+   * The analysis of the spec at `uri`: of its text in the editor when it is open, else of the
+   * file on disk. Rejects with a message for the user when the file cannot be read.
+   */
+  async analysisOfFile(uri: string): Promise<SpecAnalysis> {
+    const open = this.analysisOf(uri);
+    if (open) return open;
+    const specPath = filePathOf(uri);
+    if (!specPath) throw new Error(`${uri} is not open and is not a file`);
+    const text = await readFile(specPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read ${specPath} (${error.code ?? error.message})`);
+    });
+    return this.analyzeText(specPath, text);
+  }
+
+  /** The settings in force (once the pending ones have arrived). */
+  currentSettings(): Promise<ServerSettings> {
+    return this.settings;
+  }
+
   /**
    * Model files were created, changed or deleted: forget them and re-check the specs that look
    * for them (a missing model too, which may just have been created), and the specs whose model
@@ -99,11 +131,7 @@ export class SpecWorkspace {
   private analyze(spec: OpenSpec): Promise<SpecAnalysis> {
     clearTimeout(spec.timer);
     const { document, revision } = spec;
-    const result = this.settings.then((settings) =>
-      analyzeSpec(specPathOf(document.uri, this.options.untitledFolder()), document.getText(), this.options.models, {
-        dynamicDimWarnings: settings.unresolvedDynamicDims,
-      }),
-    );
+    const result = this.analyzeText(specPathOf(document.uri, this.options.untitledFolder()), document.getText());
     spec.analysis = { revision, result };
     result
       .then((analysis) => {
@@ -113,5 +141,11 @@ export class SpecWorkspace {
       })
       .catch((error: unknown) => this.options.failed(document.uri, error));
     return result;
+  }
+
+  /** Analyses a spec's text with the settings in force once the pending ones have arrived. */
+  private async analyzeText(specPath: string, text: string): Promise<SpecAnalysis> {
+    const settings = await this.settings;
+    return analyzeSpec(specPath, text, this.options.models, { dynamicDimWarnings: settings.unresolvedDynamicDims });
   }
 }

@@ -7,7 +7,7 @@
  * is judged once per symmetry, so each pair gets its own, non-overlapping range; when a claim
  * lists several outputs, the message names the output that fares worst.
  */
-import type { BoundSpec } from "../binding/bound";
+import type { BoundClaim, BoundSpec } from "../binding/bound";
 import type { Severity, SpecDiagnostic } from "../common/diagnostic";
 import { range, type Range } from "../common/text";
 import { checkStatically, type StaticCheck, type Verdict } from "../symmetry/static";
@@ -29,8 +29,8 @@ const MEANING: Record<Verdict, string> = {
 };
 
 /** `invariant logits under shift`: the (claim, symmetry) pair as the spec says it. */
-function pairInWords(check: StaticCheck): string {
-  return `${check.claim.kind} ${check.claim.outputs.join(", ")} under ${check.symmetry}`;
+export function pairInWords(claim: BoundClaim, symmetry: string): string {
+  return `${claim.kind} ${claim.outputs.join(", ")} under ${symmetry}`;
 }
 
 /**
@@ -54,19 +54,22 @@ export function judgeStatically(bound: BoundSpec): { checks: StaticCheck[]; diag
 function verdictDiagnostics(checks: readonly StaticCheck[]): SpecDiagnostic[] {
   return checks.flatMap((check) => {
     if (check.verdict === "proved") return [];
-    return [{ range: pairRange(check), severity: SEVERITY[check.verdict], message: verdictMessage(check), code: `static.${check.verdict}` }];
+    return [{ range: pairRange(check.claim, check.symmetry), severity: SEVERITY[check.verdict], message: verdictMessage(check), code: `static.${check.verdict}` }];
   });
 }
 
-/** The symmetry's name in the claim (the claim's keyword if the name cannot be found, which binding rules out). */
-function pairRange(check: StaticCheck): Range {
-  const declaration = check.claim.declaration;
-  return declaration.symmetries.find((name) => name.text === check.symmetry)?.range ?? declaration.keyword;
+/**
+ * Where a pair's diagnostics sit, static and numeric: the symmetry's name in the claim (the
+ * claim's keyword if the name cannot be found, which binding rules out).
+ */
+export function pairRange(claim: BoundClaim, symmetry: string): Range {
+  const declaration = claim.declaration;
+  return declaration.symmetries.find((name) => name.text === symmetry)?.range ?? declaration.keyword;
 }
 
 /** `invariant logits under shift is violated: fc (Gemm): ...; path: image -> conv1 -> flatten -> fc`. */
 function verdictMessage(check: StaticCheck): string {
-  const parts = [`${pairInWords(check)} is ${check.verdict}${forOutput(check)}: ${check.reason}`];
+  const parts = [`${pairInWords(check.claim, check.symmetry)} is ${check.verdict}${forOutput(check)}: ${check.reason}`];
   if (check.verdict !== "approximate" && check.path.length > 1) parts.push(`path: ${pathInWords(check)}`);
   return parts.join("; ");
 }
@@ -122,7 +125,7 @@ export function explain(check: StaticCheck): Explanation {
   if (check.effects.length === 0) facts.push({ label: "Why", text: check.reason });
   if (check.path.length > 1) facts.push({ label: "Path", text: pathInWords(check), code: true });
   for (const effect of check.effects) facts.push({ label: "Approximation", text: `${effect.reason} at ${effect.node}` });
-  return { pair: pairInWords(check), verdict: check.verdict, facts, meaning: MEANING[check.verdict] };
+  return { pair: pairInWords(check.claim, check.symmetry), verdict: check.verdict, facts, meaning: MEANING[check.verdict] };
 }
 
 /** The explanation as plain text, a line per fact: for messages and logs. */

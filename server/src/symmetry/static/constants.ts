@@ -61,7 +61,8 @@ function view<T>(type: { new (buffer: ArrayBufferLike, byteOffset: number, lengt
   return new type(aligned.buffer, aligned.byteOffset, count);
 }
 
-function float16FromBits(bits: number): number {
+/** A float16 value from its 16 bits. */
+export function float16FromBits(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

@@ -1,0 +1,215 @@
+/**
+ * The numeric check: for each (claim, symmetry) pair, `samples` inputs x and group elements g;
+ * the model run on x and on g.x; f(g.x) compared with f(x) (invariant) or g.f(x) (equivariant)
+ * on each output the claim lists (docs: dsl.md, "Claims").
+ *
+ * Sample s draws the same inputs in every pair, and the same element of a symmetry in every claim
+ * on it: the samples depend on the seed and on what they are for, never on which pairs run.
+ */
+import type { BoundClaim, BoundSpec, BoundSymmetry, BoundTensor } from "../../binding/bound";
+import { actOn } from "./actions";
+import { compare, marginMask } from "./compare";
+import { sampleElement, type GroupElement } from "./elements";
+import { drawInputs, planInputs, type InputPlan } from "./inputs";
+import { seededRandom, streamSeed } from "./random";
+import { runRows, yieldToEventLoop, type Row, type RunContext } from "./runs";
+import { RunnerError, type ModelRunner, type NumericCheck } from "./types";
+
+export interface NumericOptions {
+  runner: ModelRunner;
+  /** Which (claim, symmetry) pairs to run; all when absent. */
+  select?: (claimIndex: number, symmetry: string) => boolean;
+  /** Aborting stops the check between runs; unfinished pairs come back with status `cancelled`. */
+  signal?: AbortSignal;
+  /** Called as each pair finishes, for progress reports. */
+  onResult?: (check: NumericCheck) => void;
+  /** The folder `input NAME from "FILE.npy"` paths are relative to (the spec's folder). */
+  specFolder: string;
+}
+
+/** The spec's default relative tolerance, and the one for outputs of 16-bit floats. */
+const DEFAULT_TOLERANCE = 1e-4;
+const HALF_PRECISION_TOLERANCE = 1e-2;
+/** Inputs stacked into one run take at most this many bytes (the runner copies them to its worker). */
+const MAX_STACKED_BYTES = 64 * 2 ** 20;
+
+interface Pair {
+  claimIndex: number;
+  claim: BoundClaim;
+  symmetry: BoundSymmetry;
+  /** The declared tensors of the claim's outputs. */
+  outputs: BoundTensor[];
+  tolerance: number;
+}
+
+/** Runs every selected (claim, symmetry) pair of a bound spec; one NumericCheck per pair, in claim order. */
+export async function checkNumerically(bound: BoundSpec, options: NumericOptions): Promise<NumericCheck[]> {
+  const pairs = selectedPairs(bound, options.select);
+  const prepared = pairs.length > 0 ? await prepare(bound, options).catch((error: Error) => error) : undefined;
+  const results: NumericCheck[] = [];
+  for (const pair of pairs) {
+    let result: NumericCheck;
+    if (options.signal?.aborted) result = unfinished(pair, "cancelled", "cancelled before it ran", 0);
+    else if (prepared instanceof Error) result = unfinished(pair, "error", prepared.message, 0);
+    else result = await checkPair(bound, prepared!, pair);
+    options.onResult?.(result);
+    results.push(result);
+  }
+  return results;
+}
+
+function selectedPairs(bound: BoundSpec, select: NumericOptions["select"]): Pair[] {
+  return bound.claims.flatMap((claim, claimIndex) => {
+    const outputs = claim.outputs.map((name) => bound.tensors.find((tensor) => tensor.direction === "output" && tensor.name === name)!);
+    const tolerance = toleranceOf(claim, outputs);
+    return claim.symmetries.filter((name) => select?.(claimIndex, name) ?? true).map((name) => ({ claimIndex, claim, symmetry: bound.symmetries.get(name)!, outputs, tolerance }));
+  });
+}
+
+/** What every pair shares: the fed inputs and how to run the model. */
+async function prepare(bound: BoundSpec, options: NumericOptions): Promise<RunContext> {
+  if (!bound.model || !bound.modelPath) throw new Error(bound.modelPath ? `the model ${bound.modelPath} did not load` : "the spec has no model to run");
+  const plan: InputPlan = await planInputs(bound, options.specFolder);
+  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, maxStackedBytes: MAX_STACKED_BYTES, rowwise: new Map() };
+}
+
+function toleranceOf(claim: BoundClaim, outputs: readonly BoundTensor[]): number {
+  if (claim.tolerance !== undefined) return claim.tolerance;
+  return outputs.some((output) => output.elementType === "float16" || output.elementType === "bfloat16") ? HALF_PRECISION_TOLERANCE : DEFAULT_TOLERANCE;
+}
+
+function unfinished(pair: Pair, status: "error" | "cancelled", message: string, ms: number): NumericCheck {
+  return { claimIndex: pair.claimIndex, symmetry: pair.symmetry.name, status, samples: 0, maxRelError: 0, maxAbsError: 0, tolerance: pair.tolerance, worst: "", ms, message };
+}
+
+/**
+ * Samples per run of the model. The samples go in chunks, and while the runner's process runs
+ * one chunk this thread draws the next and compares the last: drawing, moving and comparing
+ * tensors then costs little wall time beyond the model's own.
+ */
+const SAMPLES_PER_CHUNK = 4;
+
+async function checkPair(bound: BoundSpec, context: RunContext, pair: Pair): Promise<NumericCheck> {
+  const started = performance.now();
+  try {
+    const { outputs, tolerance } = pair;
+    const { seed, samples } = bound.check;
+    const sizes = axisSizes(bound);
+    const elements = Array.from({ length: samples }, (_, s) => sampleElement(pair.symmetry, sizes, s, seededRandom(streamSeed(seed, "element", pair.symmetry.name, s))));
+    const stackable = outputs.every((output) => {
+      const type = output.valueInfo.type;
+      return type?.kind !== "tensor" || type.shape?.[0]?.kind !== "static";
+    });
+    const worst = new WorstSample(pair);
+    let previous: { first: number; results: Promise<Row[]> } | undefined;
+    for (let first = 0; first < samples; first += SAMPLES_PER_CHUNK) {
+      const rows = await drawRows(context.plan, seed, elements, first, Math.min(samples, first + SAMPLES_PER_CHUNK));
+      const results = runRows(context, rows, pair.claim.outputs, stackable, tolerance);
+      results.catch(() => undefined); // awaited below, after the previous chunk: not an unhandled rejection meanwhile
+      if (previous) await worst.add(elements, previous.first, await previous.results);
+      previous = { first, results };
+    }
+    if (previous) await worst.add(elements, previous.first, await previous.results);
+    const measured = worst.result();
+    const ms = performance.now() - started;
+    const status = measured.maxRelError <= tolerance ? "passed" : "failed";
+    return { claimIndex: pair.claimIndex, symmetry: pair.symmetry.name, status, samples, ...measured, tolerance, ms };
+  } catch (error) {
+    const ms = performance.now() - started;
+    if (context.signal?.aborted || (error instanceof RunnerError && error.reason === "cancelled")) return unfinished(pair, "cancelled", "cancelled", ms);
+    const hint = error instanceof RunnerError ? defaultIntegersHint(bound, context.plan) : "";
+    return unfinished(pair, "error", (error as Error).message + hint, ms);
+  }
+}
+
+/** Rows x_s, g_s.x_s for samples `first` to `end - 1`. */
+async function drawRows(plan: InputPlan, seed: number, elements: readonly GroupElement[], first: number, end: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let s = first; s < end; s++) {
+    const x = drawInputs(plan, seed, s);
+    rows.push(x, moveInputs(plan, elements[s], x));
+    await yieldToEventLoop();
+  }
+  return rows;
+}
+
+const INTEGER_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]);
+
+/**
+ * Integer inputs that the check block does not describe are drawn from normal(0, 1) and rounded:
+ * token ids and indices out of range make the model fail. When it fails, say how to fix that.
+ */
+function defaultIntegersHint(bound: BoundSpec, plan: InputPlan): string {
+  const drawn = plan.inputs.filter((input) => INTEGER_TYPES.has(input.elementType) && !bound.check.inputs.has(input.name)).map((input) => input.name);
+  if (drawn.length === 0) return "";
+  const which = drawn.length === 1 ? `the integer input ${drawn[0]} is` : `the integer inputs ${drawn.join(", ")} are`;
+  return ` (${which} drawn from normal(0, 1), rounded: give the values the model takes in the check block, e.g. \`input ${drawn[0]} ~ integers(0, N)\`)`;
+}
+
+/** The size of each named axis that has one (a symmetry's axes have one size everywhere). */
+function axisSizes(bound: BoundSpec): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const tensor of bound.tensors) for (const axis of tensor.axes) if (axis.size !== undefined && axis.name !== "_") sizes.set(axis.name, axis.size);
+  return sizes;
+}
+
+/** g.x: the element acts on the declared inputs; the others are held fixed. */
+function moveInputs(plan: InputPlan, element: GroupElement, x: Row): Row {
+  return new Map(plan.inputs.map((input) => [input.name, input.tensor ? actOn(element, input.tensor, x.get(input.name)!) : x.get(input.name)!]));
+}
+
+/** The worst errors over samples and outputs, and the element (and output, when there are several) where the relative one is worst. */
+class WorstSample {
+  private worst = { maxRelError: -1, maxAbsError: 0, worst: "" };
+  private readonly compared = new Set<string>();
+
+  constructor(private readonly pair: Pair) {}
+
+  /** Takes in the outputs of samples `first`, `first + 1`...: rows f(x_s), f(g_s.x_s) in turn. */
+  async add(elements: readonly GroupElement[], first: number, results: readonly Row[]): Promise<void> {
+    for (let row = 0; row < results.length; row += 2) {
+      await yieldToEventLoop();
+      this.addSample(elements[first + row / 2], results[row], results[row + 1]);
+    }
+  }
+
+  private addSample(element: GroupElement, base: Row, moved: Row): void {
+    const { claim, outputs } = this.pair;
+    for (const output of outputs) {
+      const fx = base.get(output.name)!;
+      checkShape(output, fx.shape);
+      // A group that does not act on the output (or a value group that does not list it) leaves g.f(x) = f(x).
+      const equivariant = claim.kind === "equivariant";
+      const expected = equivariant ? actOn(element, output, fx) : fx;
+      const discrepancy = compare(moved.get(output.name)!, expected, equivariant ? marginMask(element, output, fx.shape) : undefined);
+      if (discrepancy.compared === 0) continue;
+      this.compared.add(output.name);
+      this.worst.maxAbsError = Math.max(this.worst.maxAbsError, discrepancy.absolute);
+      if (discrepancy.relative > this.worst.maxRelError) {
+        const where = outputs.length > 1 ? ` on ${output.name}` : "";
+        const nonFinite = discrepancy.finite ? "" : ` (NaN or infinite values in ${output.name})`;
+        this.worst = { ...this.worst, maxRelError: discrepancy.relative, worst: `${element.words}${where}${nonFinite}` };
+      }
+    }
+  }
+
+  /** Throws when some output had no entry to compare. */
+  result(): Pick<NumericCheck, "maxRelError" | "maxAbsError" | "worst"> {
+    const uncompared = this.pair.outputs.filter((output) => !this.compared.has(output.name)).map((output) => output.name);
+    if (uncompared.length > 0) {
+      const group = this.pair.symmetry.group;
+      if (group.kind === "translate" && group.margin > 0) {
+        throw new Error(`margin=${group.margin} leaves no entry of ${uncompared.join(", ")} to compare: a shifted axis needs more than 2 x margin + |shift| entries`);
+      }
+      throw new Error(`${uncompared.join(", ")} came back empty: there is nothing to compare`);
+    }
+    return this.worst;
+  }
+}
+
+/** An output must come back with the sizes the spec declares for it (a symmetry acts by them). */
+function checkShape(output: BoundTensor, shape: readonly number[]): void {
+  const declared = output.axes.map((axis) => (axis.size === undefined ? "?" : String(axis.size)));
+  const fits = shape.length === output.axes.length && output.axes.every((axis, i) => axis.size === undefined || axis.size === shape[i]);
+  if (!fits) throw new Error(`the model gave ${output.name} the shape [${shape.join(", ")}], but the spec declares [${declared.join(", ")}]`);
+}

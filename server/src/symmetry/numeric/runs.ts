@@ -1,0 +1,115 @@
+/**
+ * Running the model on many rows of inputs (each a full set of feeds): stacked along the batch
+ * axis and run at once where the model has one, else one run per row.
+ *
+ * Stacking is trusted only where it changes nothing: the first time an output is fetched
+ * stacked, the last row is also run alone, and an output that differs (a model that mixes the
+ * entries of what looked like its batch axis, such as a cumulative sum or causal attention along
+ * it, which the last row sees most of) is fetched row by row from then on.
+ */
+import { dataTypeInfo } from "../../onnx/dataTypes";
+import { compare } from "./compare";
+import { concatenate, elementCount, split, type Dense } from "./dense";
+import { fromRuntimeTensor, toRuntimeTensor } from "./elementTypes";
+import type { InputPlan } from "./inputs";
+import { RunnerError, type ModelRunner, type RuntimeTensor } from "./types";
+
+/** The values of one run's feeds (or outputs), by name. */
+export type Row = Map<string, Dense>;
+
+export interface RunContext {
+  runner: ModelRunner;
+  modelPath: string;
+  plan: InputPlan;
+  signal?: AbortSignal;
+  /** A stacked run takes at most this many bytes of inputs; more rows are split into several runs. */
+  maxStackedBytes: number;
+  /**
+   * Per output: whether stacking rows gives each row's own outputs (learned from the first stacked
+   * run that fetched it; a promise, so that runs started meanwhile wait for that one comparison).
+   */
+  rowwise: Map<string, Promise<boolean>>;
+}
+
+/**
+ * The outputs of each row. `stackable` says whether the outputs' leading axes can be the batch
+ * axis (dynamic in the model); `tolerance` is the relative difference a stacked run may make.
+ */
+export async function runRows(context: RunContext, rows: readonly Row[], outputs: readonly string[], stackable: boolean, tolerance: number): Promise<Row[]> {
+  const known = await Promise.all(outputs.map((name) => context.rowwise.get(name)));
+  if (stackable && context.plan.batchable && known.every((holds) => holds !== false)) {
+    const stacked = await runStacked(context, rows, outputs);
+    if (stacked && (await stackingHolds(context, rows[rows.length - 1], stacked[stacked.length - 1], outputs, tolerance))) return stacked;
+  }
+  const results: Row[] = [];
+  for (const row of rows) results.push(await runOnce(context, row, outputs));
+  return results;
+}
+
+/**
+ * Lets the event loop run: the check draws, moves and compares large tensors, and the language
+ * server runs it on its own thread; between one sample's work and the next, hovers and
+ * completions get their turn.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function runOnce(context: RunContext, row: Row, outputs: readonly string[]): Promise<Row> {
+  if (context.signal?.aborted) throw new RunnerError("cancelled", "cancelled");
+  const feeds: Record<string, RuntimeTensor> = {};
+  for (const input of context.plan.inputs) {
+    feeds[input.name] = toRuntimeTensor(row.get(input.name)!, input.elementType);
+    await yieldToEventLoop();
+  }
+  const result = await context.runner.run({ modelPath: context.modelPath, feeds, outputs: [...outputs] }, context.signal);
+  const values: Row = new Map();
+  for (const name of outputs) {
+    const tensor = result[name];
+    if (!tensor) throw new Error(`the run gave no output ${name}`);
+    values.set(name, fromRuntimeTensor(tensor));
+    await yieldToEventLoop();
+  }
+  return values;
+}
+
+/** The rows stacked along the batch axis, in runs of at most maxStackedBytes; undefined when an output does not split into one part per row. */
+async function runStacked(context: RunContext, rows: readonly Row[], outputs: readonly string[]): Promise<Row[] | undefined> {
+  const rowBytes = context.plan.inputs.reduce((total, input) => total + (elementCount(input.shape) * (dataTypeInfo(input.elementType)?.bits ?? 64)) / 8, 0);
+  const rowsPerRun = Math.max(1, Math.floor(context.maxStackedBytes / Math.max(rowBytes, 1)));
+  const results: Row[] = [];
+  for (let start = 0; start < rows.length; start += rowsPerRun) {
+    const chunk = rows.slice(start, start + rowsPerRun);
+    const stacked: Row = new Map();
+    for (const input of context.plan.inputs) {
+      stacked.set(input.name, concatenate(chunk.map((row) => row.get(input.name)!)));
+      await yieldToEventLoop();
+    }
+    const ran = await runOnce(context, stacked, outputs);
+    const parts = new Map<string, Dense[]>();
+    for (const [name, value] of ran) {
+      if (value.shape.length === 0 || value.shape[0] % chunk.length !== 0) return undefined;
+      parts.set(name, split(value, chunk.length));
+    }
+    chunk.forEach((_, i) => results.push(new Map(outputs.map((name) => [name, parts.get(name)![i]]))));
+  }
+  return results;
+}
+
+/** Whether the outputs of a row run alone match its part of a stacked run (checked once per output). */
+async function stackingHolds(context: RunContext, row: Row, stackedPart: Row, outputs: readonly string[], tolerance: number): Promise<boolean> {
+  const unchecked = outputs.filter((name) => !context.rowwise.has(name));
+  if (unchecked.length > 0) {
+    const alone = runOnce(context, row, unchecked);
+    for (const name of unchecked) {
+      const holds = alone.then((single) => {
+        const [value, part] = [single.get(name)!, stackedPart.get(name)!];
+        const sameShape = value.shape.length === part.shape.length && value.shape.every((size, i) => size === part.shape[i]);
+        return sameShape && compare(part, value).relative <= tolerance;
+      });
+      context.rowwise.set(name, holds);
+    }
+  }
+  const holds = await Promise.all(outputs.map((name) => context.rowwise.get(name)!));
+  return holds.every(Boolean);
+}

@@ -1,0 +1,61 @@
+/**
+ * The numeric check's vocabulary, shared by the engine (check.ts), the model runner (a worker
+ * process running onnxruntime) and everything that shows results (CLI, language server).
+ */
+
+/** A tensor as onnxruntime takes and gives it: element type, dimensions, row-major data. */
+export interface RuntimeTensor {
+  /** onnxruntime's type name: "float32", "float64", "float16", "int64", "int32", "int8", "uint8", "bool"... */
+  type: string;
+  dims: number[];
+  data: Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint32Array | BigUint64Array;
+}
+
+export interface RunRequest {
+  /** Absolute path of the ONNX file. Sessions are cached by path and modification time. */
+  modelPath: string;
+  feeds: Record<string, RuntimeTensor>;
+  /** The outputs to fetch, by the model's names. */
+  outputs: string[];
+}
+
+/** Runs a model once: onnxruntime in a worker in the product, anything in tests. */
+export interface ModelRunner {
+  /** Rejects with a RunnerError when the runtime fails, times out, crashes or the signal aborts. */
+  run(request: RunRequest, signal?: AbortSignal): Promise<Record<string, RuntimeTensor>>;
+  /** Stops the worker; the runner starts a new one on the next run. */
+  dispose(): Promise<void>;
+}
+
+/** Why a run did not give outputs: the runtime's own error, a timeout, a crash of the worker, or a cancellation. */
+export class RunnerError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "runtime" | "timeout" | "crash" | "cancelled",
+  ) {
+    super(message);
+  }
+}
+
+/** The outcome of one (claim, symmetry) pair. */
+export interface NumericCheck {
+  /** Index of the claim in BoundSpec.claims. */
+  claimIndex: number;
+  /** The symmetry's declared name. */
+  symmetry: string;
+  /** passed/failed: measured; error: could not run (the message says why); cancelled: stopped by the user. */
+  status: "passed" | "failed" | "error" | "cancelled";
+  /** (input, group element) pairs compared. */
+  samples: number;
+  /** The spec's relative error, worst over samples and outputs: max |f(g.x) - expected| / max(max |expected|, 1e-12). */
+  maxRelError: number;
+  maxAbsError: number;
+  /** The relative tolerance the check was held to. */
+  tolerance: number;
+  /** The worst group element in words (`shift y=+3 x=-5`, `rotate90 x2`, `flip x`, `permute node (3 0 1 2 ...)`), and on which output when there are several. */
+  worst: string;
+  /** Wall time of this pair, in milliseconds. */
+  ms: number;
+  /** For status error (the runtime's message, a timeout...) and cancelled. */
+  message?: string;
+}

@@ -1,0 +1,364 @@
+/**
+ * The model runner: onnxruntime in a child process, one run at a time, with timeouts, crashes,
+ * cancellation and the processes' lifetimes as users meet them (runner.ts).
+ *
+ * Long runs use the spinner, a Loop whose trip count is an input: `spin(FOREVER)` runs for years
+ * on any machine, so timeouts and kills never race with the run's end.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { after, describe, test, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { GraphBuilder } from "../support/onnxBuilder";
+import { createModelRunner, workerEntry, type ModelRunnerOptions, type ProcessModelRunner } from "../../server/src/symmetry/numeric/runner";
+import { RunnerError, type RunRequest } from "../../server/src/symmetry/numeric/types";
+
+const folder = mkdtempSync(path.join(tmpdir(), "symcheck-runner-"));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+function writeModel(name: string, bytes: Uint8Array): string {
+  const file = path.join(folder, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+/** y = x + x or y = x * x, x float [2, 3]: two models of the same size. */
+function elementwiseModel(op: "Add" | "Mul"): Uint8Array {
+  const g = new GraphBuilder("elementwise");
+  g.input("x", "float", [2, 3]);
+  g.node(op, ["x", "x"], ["y"]);
+  g.output("y", "float", [2, 3]);
+  return g.toModelBytes();
+}
+
+/** y = x after `steps` iterations of a Loop that does nothing (about a microsecond each). */
+function spinnerModel(): Uint8Array {
+  const body = new GraphBuilder("step");
+  body.input("iteration", "int64", []);
+  body.input("condition", "bool", []);
+  body.input("value", "float", [1]);
+  body.node("Identity", ["condition"], ["condition_out"]);
+  body.node("Identity", ["value"], ["value_out"]);
+  body.output("condition_out", "bool", []);
+  body.output("value_out", "float", [1]);
+  const g = new GraphBuilder("spinner");
+  g.input("steps", "int64", []);
+  g.input("x", "float", [1]);
+  g.node("Loop", ["steps", "", "x"], ["y"], { body });
+  g.output("y", "float", [1]);
+  return g.toModelBytes();
+}
+
+const doubler = writeModel("doubler.onnx", elementwiseModel("Add"));
+const spinner = writeModel("spinner.onnx", spinnerModel());
+const FOREVER = 2n ** 62n;
+const hostScript = path.join(import.meta.dirname, "runnerHost.ts");
+
+function xRequest(modelPath: string, values = [1, 2, 3, 4, 5, 6], dims = [2, 3]): RunRequest {
+  return { modelPath, feeds: { x: { type: "float32", dims, data: Float32Array.from(values) } }, outputs: ["y"] };
+}
+
+function spin(steps: bigint): RunRequest {
+  return {
+    modelPath: spinner,
+    feeds: { steps: { type: "int64", dims: [], data: BigInt64Array.of(steps) }, x: { type: "float32", dims: [1], data: Float32Array.of(7) } },
+    outputs: ["y"],
+  };
+}
+
+/** A runner disposed when the test ends. */
+function newRunner(t: TestContext, options: Partial<ModelRunnerOptions> = {}): ProcessModelRunner {
+  const runner = createModelRunner({ timeoutMs: 30_000, ...options });
+  t.after(() => runner.dispose());
+  return runner;
+}
+
+/** Runs the doubler and checks its outputs: the runner works. */
+async function assertDoubles(runner: ProcessModelRunner): Promise<void> {
+  const outputs = await runner.run(xRequest(doubler));
+  assert.deepEqual(Array.from(outputs.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+}
+
+/** The RunnerError a promise rejects with. */
+async function failure(promise: Promise<unknown>): Promise<RunnerError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof RunnerError, `expected a RunnerError, got ${error}`);
+    return error;
+  }
+  assert.fail("expected the run to fail");
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A dead process that its new parent has not reaped yet is a zombie: it runs no more.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(50)) {
+    if (condition()) return true;
+  }
+  return condition();
+}
+
+describe("running models", () => {
+  test("runs a model and returns its outputs as typed arrays with their type and dimensions", async (t) => {
+    const outputs = await newRunner(t).run(xRequest(doubler, [1, -2, 3.5, 0, 5, 6]));
+    assert.deepEqual(Object.keys(outputs), ["y"]);
+    assert.equal(outputs.y.type, "float32");
+    assert.deepEqual(outputs.y.dims, [2, 3]);
+    assert.ok(outputs.y.data instanceof Float32Array);
+    assert.deepEqual(Array.from(outputs.y.data), [2, -4, 7, 0, 10, 12]);
+  });
+
+  test("passes int64, float16 and bool tensors both ways", async (t) => {
+    const g = new GraphBuilder("types");
+    g.input("count", "int64", [3]);
+    g.input("half", "float16", [2]);
+    g.input("flag", "bool", [2]);
+    g.node("Add", ["count", "count"], ["counts"]);
+    g.node("Neg", ["half"], ["negated"]);
+    g.node("Not", ["flag"], ["flipped"]);
+    g.output("counts", "int64", [3]);
+    g.output("negated", "float16", [2]);
+    g.output("flipped", "bool", [2]);
+    const request: RunRequest = {
+      modelPath: writeModel("types.onnx", g.toModelBytes()),
+      feeds: {
+        count: { type: "int64", dims: [3], data: BigInt64Array.of(1n, 2n ** 40n, -3n) },
+        // float16 travels as its bits: 1.0 and -2.0.
+        half: { type: "float16", dims: [2], data: Uint16Array.of(0x3c00, 0xc000) },
+        flag: { type: "bool", dims: [2], data: Uint8Array.of(1, 0) },
+      },
+      outputs: ["counts", "negated", "flipped"],
+    };
+    const { counts, negated, flipped } = await newRunner(t).run(request);
+    assert.equal(counts.type, "int64");
+    assert.deepEqual(counts.data, BigInt64Array.of(2n, 2n ** 41n, -6n));
+    assert.equal(negated.type, "float16");
+    assert.deepEqual(negated.data, Uint16Array.of(0xbc00, 0x4000));
+    assert.equal(flipped.type, "bool");
+    assert.deepEqual(flipped.data, Uint8Array.of(0, 1));
+  });
+
+  test("runs concurrent requests one at a time, each with its own outputs", async (t) => {
+    const runner = newRunner(t);
+    const inputs = Array.from({ length: 8 }, (_, i) => [i, i + 1, i + 2, i + 3, i + 4, i + 5]);
+    const results = await Promise.all(inputs.map((values) => runner.run(xRequest(doubler, values))));
+    assert.deepEqual(
+      results.map((outputs) => Array.from(outputs.y.data as Float32Array)),
+      inputs.map((values) => values.map((value) => 2 * value)),
+    );
+  });
+
+  test("keeps a model's session while its file keeps its time and size, and loads it again when they change", async (t) => {
+    const runner = newRunner(t);
+    // Whole seconds: a modification time that survives being set again exactly.
+    const time = new Date("2025-01-01T00:00:00Z");
+    const model = writeModel("rewritten.onnx", elementwiseModel("Add"));
+    utimesSync(model, time, time);
+    const added = await runner.run(xRequest(model));
+    assert.deepEqual(Array.from(added.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    // Other bytes of the same size, with the same modification time: the cached session answers.
+    writeFileSync(model, elementwiseModel("Mul"));
+    utimesSync(model, time, time);
+    assert.equal(statSync(model).size, elementwiseModel("Add").length);
+    const cached = await runner.run(xRequest(model));
+    assert.deepEqual(Array.from(cached.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    // A new modification time, as any write gives: the new model answers.
+    utimesSync(model, time, new Date(time.getTime() + 1000));
+    const multiplied = await runner.run(xRequest(model));
+    assert.deepEqual(Array.from(multiplied.y.data as Float32Array), [1, 4, 9, 16, 25, 36]);
+  });
+
+  test("keeps several models' sessions and runs each model as it is", async (t) => {
+    const runner = newRunner(t);
+    const models = Array.from({ length: 6 }, (_, i) => writeModel(`model${i}.onnx`, elementwiseModel(i % 2 === 0 ? "Add" : "Mul")));
+    for (const round of [1, 2]) {
+      for (const [i, model] of models.entries()) {
+        const outputs = await runner.run(xRequest(model, [3, 3, 3, 3, 3, 3]));
+        assert.deepEqual(Array.from(outputs.y.data as Float32Array), Array(6).fill(i % 2 === 0 ? 6 : 9), `round ${round}, ${model}`);
+      }
+    }
+  });
+});
+
+describe("failures", () => {
+  test("reports onnxruntime's own message for a feed of the wrong shape, and runs the next request in the same worker", async (t) => {
+    const runner = newRunner(t);
+    const error = await failure(runner.run(xRequest(doubler, [1, 2, 3, 4, 5, 6], [3, 2])));
+    assert.equal(error.reason, "runtime");
+    assert.match(error.message, /invalid dimensions for input: x/i);
+    const pid = runner.workerPid;
+    await assertDoubles(runner);
+    assert.equal(runner.workerPid, pid);
+  });
+
+  test("reports a model file that onnxruntime cannot load", async (t) => {
+    const runner = newRunner(t);
+    const error = await failure(runner.run(xRequest(writeModel("garbage.onnx", new TextEncoder().encode("not a model")))));
+    assert.equal(error.reason, "runtime");
+    assert.match(error.message, /protobuf parsing failed|load model/i);
+  });
+
+  test("reports a worker that dies during a run as a crash, with its signal, and starts another for the next run", async (t) => {
+    const runner = newRunner(t);
+    await assertDoubles(runner);
+    const pid = runner.workerPid!;
+    const run = runner.run(spin(FOREVER));
+    await sleep(100);
+    process.kill(pid, "SIGKILL");
+    const error = await failure(run);
+    assert.equal(error.reason, "crash");
+    assert.equal(error.message, `onnxruntime's worker process stopped (signal SIGKILL) while running ${spinner}`);
+    await assertDoubles(runner);
+    assert.notEqual(runner.workerPid, pid);
+  });
+
+  test("stops a run that outlasts the timeout, names the setting, and runs the next request", async (t) => {
+    const runner = newRunner(t, { timeoutMs: 300 });
+    await assertDoubles(runner);
+    const pid = runner.workerPid!;
+    const started = performance.now();
+    const error = await failure(runner.run(spin(FOREVER)));
+    const elapsed = performance.now() - started;
+    assert.equal(error.reason, "timeout");
+    assert.equal(error.message, "running spinner.onnx timed out after 0.3 s (setting symcheck.numeric.timeoutSeconds)");
+    // Not before the timeout; and at all, since the spinner never ends by itself.
+    assert.ok(elapsed >= 290, `timed out after ${elapsed} ms`);
+    assert.ok(await waitUntil(() => !isRunning(pid), 5000), "the hung worker is killed");
+    await assertDoubles(runner);
+  });
+
+  test("keeps the caller's event loop responsive during a long run", async (t) => {
+    const runner = newRunner(t, { timeoutMs: 1500 });
+    // Start the worker first: forking it is the one blocking step, and it happens once.
+    await assertDoubles(runner);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = performance.now();
+    const error = await failure(runner.run(spin(FOREVER)));
+    delay.disable();
+    assert.equal(error.reason, "timeout");
+    const longest = delay.max / 1e6;
+    t.diagnostic(`run of ${(performance.now() - started).toFixed(0)} ms: longest event-loop delay ${longest.toFixed(1)} ms`);
+    // Were the run on this thread, the loop would stall for all of it (1.5 s). Here it stalls
+    // 10 to 30 ms on two idle cores, up to about 170 ms on cores shared by nine busy processes.
+    assert.ok(longest < 300, `the event loop stalled ${longest} ms`);
+  });
+});
+
+describe("cancellation", () => {
+  test("rejects a run whose signal is already aborted, without starting a worker", async (t) => {
+    const runner = newRunner(t);
+    const error = await failure(runner.run(xRequest(doubler), AbortSignal.abort()));
+    assert.equal(error.reason, "cancelled");
+    assert.equal(runner.workerPid, undefined);
+  });
+
+  test("rejects a queued run at once when cancelled, and never starts it", async (t) => {
+    // Were the cancelled spin started, it would hold the worker until the timeout, 20 s.
+    const runner = newRunner(t, { timeoutMs: 20_000 });
+    await assertDoubles(runner);
+    const first = runner.run(spin(100_000n));
+    const controller = new AbortController();
+    const cancelled = runner.run(spin(FOREVER), controller.signal);
+    const last = runner.run(xRequest(doubler));
+    controller.abort();
+    const error = await failure(cancelled);
+    assert.equal(error.reason, "cancelled");
+    const started = performance.now();
+    assert.deepEqual(Array.from((await first).y.data as Float32Array), [7]);
+    assert.deepEqual(Array.from((await last).y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    assert.ok(performance.now() - started < 5000, "the run after the cancelled one follows the first");
+  });
+
+  test("rejects a running run at once when cancelled, and kills the worker when the run goes on past the grace", async (t) => {
+    const runner = newRunner(t, { cancelGraceMs: 200 });
+    await assertDoubles(runner);
+    const pid = runner.workerPid!;
+    const controller = new AbortController();
+    const run = runner.run(spin(FOREVER), controller.signal);
+    await sleep(100);
+    controller.abort();
+    const error = await Promise.race([failure(run), sleep(0).then(() => undefined)]);
+    assert.ok(error, "rejected in the turn of the event loop the signal aborted in");
+    assert.equal(error.reason, "cancelled");
+    assert.ok(await waitUntil(() => !isRunning(pid), 5000), "the worker is killed after the grace");
+    await assertDoubles(runner);
+  });
+
+  test("keeps the worker when a cancelled run ends within the grace, and runs the next request after it", async (t) => {
+    const runner = newRunner(t, { cancelGraceMs: 30_000 });
+    await assertDoubles(runner);
+    const pid = runner.workerPid;
+    const controller = new AbortController();
+    const run = runner.run(spin(2_000_000n), controller.signal);
+    await sleep(20);
+    controller.abort();
+    assert.equal((await failure(run)).reason, "cancelled");
+    await assertDoubles(runner);
+    assert.equal(runner.workerPid, pid);
+  });
+
+  test("dispose kills the worker and rejects the runs in progress; the next run starts a new worker", async (t) => {
+    const runner = newRunner(t);
+    await assertDoubles(runner);
+    const pid = runner.workerPid!;
+    const running = failure(runner.run(spin(FOREVER)));
+    const queued = failure(runner.run(xRequest(doubler)));
+    await sleep(100);
+    await runner.dispose();
+    assert.equal(isRunning(pid), false);
+    for (const error of [await running, await queued]) {
+      assert.equal(error.reason, "cancelled");
+      assert.equal(error.message, "the model runner was stopped");
+    }
+    await assertDoubles(runner);
+    assert.notEqual(runner.workerPid, pid);
+  });
+});
+
+describe("processes", () => {
+  test("starts the worker beside the bundle, or from its source through tsx", () => {
+    assert.deepEqual(workerEntry("/ext/dist/server.cjs"), { script: "/ext/dist/numericWorker.cjs", execArgv: [] });
+    assert.deepEqual(workerEntry("/repo/server/src/symmetry/numeric/runner.ts"), {
+      script: "/repo/server/src/symmetry/numeric/worker.ts",
+      execArgv: ["--import", "tsx"],
+    });
+  });
+
+  test("a process whose runner is idle exits by itself, and its worker with it", async () => {
+    const host = spawnSync(process.execPath, ["--import", "tsx", hostScript, "idle", doubler], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(host.status, 0, host.stderr);
+    const { pid } = JSON.parse(host.stdout);
+    assert.ok(await waitUntil(() => !isRunning(pid), 3000), `worker ${pid} outlived its parent`);
+  });
+
+  test("the worker dies with its parent, even in the middle of a run that never ends", async (t) => {
+    const host = spawn(process.execPath, ["--import", "tsx", hostScript, "hang", spinner], { stdio: ["ignore", "pipe", "inherit"] });
+    const line = await new Promise<string>((resolve) => host.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+    const { pid } = JSON.parse(line);
+    // Should the test fail, leave no spinning process behind.
+    t.after(() => {
+      if (isRunning(pid)) process.kill(pid, "SIGKILL");
+    });
+    assert.ok(isRunning(pid), "the worker runs");
+    host.kill("SIGKILL");
+    assert.ok(await waitUntil(() => !isRunning(pid), 3000), `worker ${pid} outlived its parent`);
+  });
+});
