@@ -103,16 +103,7 @@ function attention(): Workload {
 
 /** A runner that remembers what it was asked to run, so that onnxruntime alone can replay it. */
 function recording(runner: ModelRunner, requests: RunRequest[]): ModelRunner {
-  return {
-    run: async (request, signal) => {
-      requests.push(request);
-      const t = performance.now();
-      const r = await runner.run(request, signal);
-      console.log("  run", (performance.now() - t).toFixed(1), "ms", Object.values(request.feeds).map((f) => f.dims.join("x")).join(","));
-      return r;
-    },
-    dispose: () => runner.dispose(),
-  };
+  return { run: (request, signal) => (requests.push(request), runner.run(request, signal)), dispose: () => runner.dispose() };
 }
 
 /** The same forward passes, run by onnxruntime in this process with a warm session. */

@@ -17,6 +17,7 @@ import { readOnnxModel } from "../server/src/onnx/reader";
 import { analyzeSpec } from "../server/src/service/analysis";
 import { checkStatically } from "../server/src/symmetry/static";
 import { floatTensor, GraphBuilder } from "../test/support/onnxBuilder";
+import { benchNumericChecks } from "./numeric";
 
 const folder = mkdtempSync(path.join(tmpdir(), "symcheck-bench-"));
 
@@ -135,10 +136,63 @@ function boundWithFreshModel(bytes: Uint8Array, specText: string): BoundSpec {
   return bindSpec(spec, { reference, load: { ok: true, path: reference.path, model, mtimeMs: 0 } }).bound;
 }
 
+/**
+ * A ResNet-like model of about `nodes` nodes, less uniform than deepResidualModel: a strided stem
+ * with max pooling, then stages that halve the resolution and double the channels, of blocks
+ * Conv -> BatchNormalization -> Relu -> Conv -> BatchNormalization -> Add (the skip, through a
+ * strided 1x1 convolution where the stage starts) -> Relu, then global pooling, Flatten and Gemm.
+ * Every node has its own weights, as in a trained network.
+ */
+function resNetLikeModel(nodes: number): Uint8Array {
+  const graph = new GraphBuilder("resnet").input("image", "float", ["batch", 3, 64, 64]).output("logits", "float", ["batch", 10]);
+  let count = 0;
+  const name = (prefix: string) => `${prefix}${count++}`;
+  const conv = (input: string, from: number, to: number, kernel: number, stride: number): string => {
+    const weight = name("w");
+    graph.initializer(weight, floatTensor([to, from, kernel, kernel], new Float32Array(to * from * kernel * kernel).map((_, i) => Math.sin(i + count))));
+    const output = name("conv");
+    const pad = (kernel - 1) / 2;
+    graph.node("Conv", [input, weight], [output], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] }, { name: output });
+    return output;
+  };
+  const batchNorm = (input: string, channels: number): string => {
+    const parameters = ["scale", "bias", "mean", "var"].map((what) => {
+      const parameter = name(what);
+      graph.initializer(parameter, floatTensor([channels], new Float32Array(channels).map((_, i) => 1 + 0.1 * Math.cos(i + count))));
+      return parameter;
+    });
+    const output = name("bn");
+    graph.node("BatchNormalization", [input, ...parameters], [output], {}, { name: output });
+    return output;
+  };
+  const relu = (input: string): string => {
+    const output = name("relu");
+    graph.node("Relu", [input], [output], {}, { name: output });
+    return output;
+  };
+  graph.node("MaxPool", [relu(batchNorm(conv("image", 3, 4, 7, 2), 4))], ["stem"], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, { name: "pool" });
+  let x = "stem";
+  const stages = [4, 8, 16];
+  const blocksPerStage = Math.floor((nodes - 8) / 7 / stages.length);
+  stages.forEach((channels, stage) => {
+    for (let block = 0; block < blocksPerStage; block++) {
+      const [from, stride] = block === 0 && stage > 0 ? [stages[stage - 1], 2] : [channels, 1];
+      const skip = stride === 1 ? x : conv(x, from, channels, 1, stride);
+      const branch = batchNorm(conv(relu(batchNorm(conv(x, from, channels, 3, stride), channels)), channels, channels, 3, 1), channels);
+      const sum = name("add");
+      graph.node("Add", [branch, skip], [sum], {}, { name: sum });
+      x = relu(sum);
+    }
+  });
+  graph.initializer("fc.weight", floatTensor([10, 16], new Float32Array(160).map((_, i) => Math.cos(i))));
+  graph.node("GlobalAveragePool", [x], ["pooled"], {}, { name: "gap" });
+  graph.node("Flatten", ["pooled"], ["flat"], {}, { name: "flatten" });
+  graph.node("Gemm", ["flat", "fc.weight"], ["logits"], { transB: 1 }, { name: "fc" });
+  return graph.toModelBytes();
+}
+
 /** The static analysis of a large graph, from scratch (shape inference, constants, the walk, verdicts). */
-async function benchStaticAnalysis(): Promise<void> {
-  const bytes = deepResidualModel(10_000);
-  const spec = "input x [batch, channel, y, x]\noutput out [batch, channel, y, x]\nsymmetry shift = translate(y, x)\nequivariant out under shift\n";
+async function benchStaticAnalysis(label: string, bytes: Uint8Array, spec: string): Promise<void> {
   const times: number[] = [];
   let verdict = "";
   for (let i = 0; i < 7; i++) {
@@ -146,7 +200,7 @@ async function benchStaticAnalysis(): Promise<void> {
     times.push(await timeMs(async () => (verdict = checkStatically(bound)[0].verdict)));
   }
   const ms = median(times);
-  report(`static analysis, 10,000-node graph (${verdict})`, `${ms.toFixed(1)} ms`, "50 ms", ms <= 50);
+  report(`static analysis, ${label} (${verdict})`, `${ms.toFixed(1)} ms`, "50 ms", ms <= 50);
 }
 
 /** The large model read and analysed against just reading its bytes. */
@@ -168,7 +222,11 @@ async function main(): Promise<void> {
   await benchEditLoop(5000, 30, 50);
   await benchLargeModel();
   await benchLargeModelAnalysis();
-  await benchStaticAnalysis();
+  const residualSpec = "input x [batch, channel, y, x]\noutput out [batch, channel, y, x]\nsymmetry shift = translate(y, x)\nequivariant out under shift\n";
+  await benchStaticAnalysis("10,000-node graph", deepResidualModel(10_000), residualSpec);
+  const resNetSpec = "input image [batch, channel, y, x]\noutput logits [batch, class]\nsymmetry shift = translate(y, x, step=16)\ninvariant logits under shift\n";
+  await benchStaticAnalysis("10,000-node ResNet-like graph", resNetLikeModel(10_000), resNetSpec);
+  await benchNumericChecks(folder, report);
 }
 
 void main();

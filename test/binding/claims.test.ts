@@ -122,3 +122,31 @@ test("a claim is left out when one of its symmetries did not bind", async () => 
   assert.deepEqual(codes(bound), ["bind.unknown-axis"]);
   assert.deepEqual(bound.bound.claims, []);
 });
+
+test("equivariance under quarter turns of an output with one axis of the plane: an error, fixed by claiming invariance", async () => {
+  const image = modelBytes([["image", [2, 1, 8, 8]]], [["rows", [2, 8]]]);
+  const text = `input  image [batch, channel, y, x]
+output rows  [batch, y]
+symmetry turn = rotate90(y, x)
+equivariant rows under turn
+`;
+  const bound = await bindWithModel(text, image);
+  const half = only(bound, "bind.half-plane");
+  assert.equal(half.message, "turn turns the (y, x) plane, but rows has y and no x, so turn has no action on it; claim `invariant`, or declare both axes on rows");
+  assert.equal(textAt(text, half.range), "rows");
+  assertClean(await rebindWithFix(bound, half, { "net.onnx": image }));
+});
+
+test("a quarter-turn group and an input with one axis of its plane: an error on the symmetry", async () => {
+  const profiles = modelBytes([["profile", [2, 8]]], [["total", [2]], ["grid", [2, 8, 8]]]);
+  const text = `input  profile [batch, y]
+output total   [batch]
+output grid    [batch, y, x]
+symmetry turn = dihedral(y, x)
+invariant total under turn
+`;
+  const bound = await bindWithModel(text, profiles);
+  const half = only(bound, "bind.half-plane");
+  assert.equal(half.message, "turn turns the (y, x) plane, but the input profile has y and no x, so turn has no action on it; declare both axes on profile");
+  assert.equal(textAt(text, half.range), "turn");
+});

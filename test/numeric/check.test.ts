@@ -194,6 +194,20 @@ describe("runs", () => {
     assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [8, 2, 1, ...Array(20).fill(1)]);
   });
 
+  test("a model that fixes its batch at 1 inside (a Reshape to [1, 4]) is run row by row once a stacked run fails", async () => {
+    const model = new GraphBuilder("fixed_batch")
+      .input("x", "float", ["batch", 4])
+      .initializer("one_row", int64Tensor([2], [1, 4]))
+      .node("Reshape", ["x", "one_row"], ["flat"])
+      .node("Neg", ["flat"], ["y"])
+      .output("y", "float", ["batch", 4]);
+    const runner = new InProcessRunner();
+    const results = await check(await fixture(spec, model), {}, runner);
+    assert.deepEqual(results.map((result) => result.status), ["passed", "passed"], results.map(summary).join("\n"));
+    // Both chunks were sent stacked before the first failed; then every row alone.
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [8, 2, ...Array(20).fill(1)]);
+  });
+
   test("wall time per pair", async () => {
     const results = await check(await fixture(spec, negation("batch")));
     assert.ok(results.every((result) => result.ms > 0 && result.ms < 10_000));
@@ -205,7 +219,13 @@ describe("errors, cancellation, selection, seeds", () => {
   const spec = "input x [batch, i]\noutput y [batch, i]\nsymmetry p = permute(i)\nsymmetry n = negate(x, y)\nequivariant y under p, n\ninvariant y under p\n";
 
   test("a runner error is the pair's error, with the runner's message; the next pair still runs", async () => {
-    const runner = new InProcessRunner((_, index) => (index === 0 ? "the runtime fell over" : undefined));
+    // Stacked runs that fail are retried row by row: the runtime fails until a row alone has failed too.
+    let rowFailed = false;
+    const runner = new InProcessRunner((request) => {
+      if (rowFailed) return undefined;
+      rowFailed = request.feeds.x.dims[0] === 1;
+      return "the runtime fell over";
+    });
     const results = await check(await fixture(spec, model()), {}, runner);
     assert.deepEqual(results.map((result) => [result.status, result.message]), [["error", "the runtime fell over"], ["passed", undefined], ["failed", undefined]]);
   });

@@ -37,7 +37,8 @@ export class InProcessRunner implements ModelRunner {
   }
 
   async dispose(): Promise<void> {
-    for (const session of this.sessions.values()) await (await session).release();
+    // A model that failed to load has no session to release (its run already reported the failure).
+    for (const session of this.sessions.values()) await (await session.catch(() => undefined))?.release();
     this.sessions.clear();
   }
 }

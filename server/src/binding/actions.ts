@@ -5,7 +5,7 @@
  * acted on by the finite symmetry its kind names.
  */
 import { listInWords } from "../common/suggest";
-import type { AxisKind, BoundSymmetry, BoundTensor } from "./bound";
+import type { AxisKind, BoundSymmetry, BoundTensor, Group } from "./bound";
 
 /** What an action needs of a symmetry: a BoundSymmetry, or one read from a declaration. */
 export type ActingSymmetry = Pick<BoundSymmetry, "name" | "group">;
@@ -62,6 +62,20 @@ function roleOf(symmetry: ActingSymmetry, axisName: string): AxisRole | undefine
     case "scale":
       return undefined;
   }
+}
+
+/**
+ * For a quarter-turn group (rotate90, dihedral): the plane axis a tensor (its axis names) has when it lacks the
+ * other one. A quarter turn moves entries from one axis of the plane to the other, so it has no
+ * action on such a tensor.
+ */
+export function halfPlane(group: Group, axisNames: readonly string[]): { plane: string; has: string; lacks: string } | undefined {
+  if (group.kind !== "rotate90" && group.kind !== "dihedral") return undefined;
+  const names = new Set(axisNames);
+  const [first, second] = group.axes;
+  if (names.has(first) === names.has(second)) return undefined;
+  const plane = `(${first}, ${second})`;
+  return names.has(first) ? { plane, has: first, lacks: second } : { plane, has: second, lacks: first };
 }
 
 /** Whether the symmetry changes the tensor at all: moves one of its axes, or lists it. */

@@ -5,13 +5,19 @@
 import { listInWords } from "../../common/suggest";
 import type { Claim, Name, NumberLiteral } from "../../dsl/ast";
 import { findConstructor } from "../../dsl/vocabulary";
-import { actsOn, type ActedTensor } from "../actions";
+import { actsOn, halfPlane, type ActedTensor } from "../actions";
 import type { Accept, BindContext, Check } from "../context";
 import { constructorExample, didYouMean, formatName, insertFix, listSome, quote, replaceFix, startOfLine, suggestionFix, verbatim } from "../fixes";
 import { axisKindOf } from "../meaning";
 import type { DeclaredTensor } from "../symbols";
 
-export const claimChecks: readonly Check<Claim>[] = [outputsAreDeclaredOutputs, symmetriesAreDeclared, claimToleranceIsMeaningful, equivariantOutputsAreActedOn];
+export const claimChecks: readonly Check<Claim>[] = [
+  outputsAreDeclaredOutputs,
+  symmetriesAreDeclared,
+  claimToleranceIsMeaningful,
+  equivariantOutputsAreActedOn,
+  equivariantOutputsHaveWholePlanes,
+];
 
 function outputsAreDeclaredOutputs(claim: Claim, accept: Accept, context: BindContext): void {
   const symbols = context.symbols;
@@ -106,6 +112,32 @@ function equivariantOutputsAreActedOn(claim: Claim, accept: Accept, context: Bin
   const fixes = allInvariant ? [replaceFix("Change to invariant", claim.keyword, "invariant")] : undefined;
   for (const { output, symmetry } of pairs.filter((pair) => !pair.acted)) {
     accept("hint", "bind.equivariant-not-acted", `${output.text} is not acted on by ${symmetry}, so this is an invariance claim`, output.range, fixes);
+  }
+}
+
+/**
+ * `equivariant profile under turn` where profile has y but not x: a quarter turn has no action on
+ * it, so g.f(x) means nothing (an invariance claim does not need one).
+ */
+function equivariantOutputsHaveWholePlanes(claim: Claim, accept: Accept, context: BindContext): void {
+  if (claim.claimKind !== "equivariant") return;
+  const symbols = context.symbols;
+  for (const output of claim.outputs) {
+    const tensor = symbols.tensorsByName.get(output.text);
+    if (tensor?.declaration.direction !== "output") continue;
+    for (const symmetry of claim.symmetries) {
+      const declaration = symbols.symmetries.get(symmetry.text);
+      const group = declaration && !context.hasErrors(declaration) ? symbols.group(declaration) : undefined;
+      const half = group && halfPlane(group, tensor.declaration.axes.map((axis) => axis.name.text));
+      if (!half) continue;
+      accept(
+        "error",
+        "bind.half-plane",
+        `${symmetry.text} turns the ${half.plane} plane, but ${output.text} has ${half.has} and no ${half.lacks}, so ${symmetry.text} has no action on it; claim \`invariant\`, or declare both axes on ${output.text}`,
+        output.range,
+        [replaceFix("Change to invariant", claim.keyword, "invariant")],
+      );
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { CONSTRUCTORS, findConstructor, type ConstructorInfo } from "../../dsl/v
 import type { Accept, BindContext, Check } from "../context";
 import { constructorExample, didYouMean, isIdentifier, listSome, plural, quote, replaceFix, suggestionFix, verbatim } from "../fixes";
 import { isName, isNumberLiteral, isRotationConstructor, positionalNames, takesAxes, tensorArguments } from "../meaning";
+import { halfPlane } from "../actions";
 import { ANONYMOUS_AXIS } from "../symbols";
 
 export const duplicateSymmetryChecks: readonly Check<SymmetryDeclaration>[] = [notDeclaredBefore];
@@ -25,6 +26,7 @@ export const symmetryChecks: readonly Check<SymmetryDeclaration>[] = [
   listedTensorsExist,
   // Last: only judged once the statement has no errors.
   actsOnAnInput,
+  inputsHaveWholePlanes,
 ];
 
 function notDeclaredBefore(declaration: SymmetryDeclaration, accept: Accept, context: BindContext): void {
@@ -231,4 +233,22 @@ function actsOnAnInput(declaration: SymmetryDeclaration, accept: Accept, context
     `${declaration.name.text} acts on no input: ${declaration.constructorName?.text} lists only outputs, so the model sees the same inputs under it; list an input`,
     declaration.name.range,
   );
+}
+
+/** An input with one axis of a quarter-turn plane and not the other: the group has no action on it, so it cannot move the model's inputs. */
+function inputsHaveWholePlanes(declaration: SymmetryDeclaration, accept: Accept, context: BindContext): void {
+  if (!declaration.name || context.hasErrors(declaration)) return;
+  const group = context.symbols.group(declaration);
+  if (!group) return;
+  for (const tensor of context.symbols.tensors) {
+    if (tensor.duplicateOf || tensor.declaration.direction !== "input") continue;
+    const half = halfPlane(group, tensor.declaration.axes.map((axis) => axis.name.text));
+    if (!half) continue;
+    accept(
+      "error",
+      "bind.half-plane",
+      `${declaration.name.text} turns the ${half.plane} plane, but the input ${tensor.name.text} has ${half.has} and no ${half.lacks}, so ${declaration.name.text} has no action on it; declare both axes on ${tensor.name.text}`,
+      declaration.name.range,
+    );
+  }
 }

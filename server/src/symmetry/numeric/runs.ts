@@ -38,7 +38,7 @@ export interface RunContext {
 export async function runRows(context: RunContext, rows: readonly Row[], outputs: readonly string[], stackable: boolean, tolerance: number): Promise<Row[]> {
   const known = await Promise.all(outputs.map((name) => context.rowwise.get(name)));
   if (stackable && context.plan.batchable && known.every((holds) => holds !== false)) {
-    const stacked = await runStacked(context, rows, outputs);
+    const stacked = await runStacked(context, rows, outputs).catch((error: unknown) => stackingFailed(context, outputs, error));
     if (stacked && (await stackingHolds(context, rows[rows.length - 1], stacked[stacked.length - 1], outputs, tolerance))) return stacked;
   }
   const results: Row[] = [];
@@ -94,6 +94,17 @@ async function runStacked(context: RunContext, rows: readonly Row[], outputs: re
     chunk.forEach((_, i) => results.push(new Map(outputs.map((name) => [name, parts.get(name)![i]]))));
   }
   return results;
+}
+
+/**
+ * A stacked run that the runtime refuses (an export whose Reshape or initializer fixes the batch
+ * at 1 although its input's batch axis is dynamic) is retried row by row, and those outputs are
+ * fetched row by row from then on; a crash, a timeout or a cancellation is not retried.
+ */
+function stackingFailed(context: RunContext, outputs: readonly string[], error: unknown): undefined {
+  if (!(error instanceof RunnerError && error.reason === "runtime")) throw error;
+  for (const name of outputs) context.rowwise.set(name, Promise.resolve(false));
+  return undefined;
 }
 
 /** Whether the outputs of a row run alone match its part of a stacked run (checked once per output). */
