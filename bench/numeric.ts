@@ -24,7 +24,7 @@ interface Workload {
 const weights = (count: number, seed: number) => Float32Array.from({ length: count }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 0.3);
 
 /** A small image classifier: three 3x3 convolutions with circular padding, global average pooling, a linear head. */
-function cnn(): Workload {
+export function cnn(): Workload {
   const g = new GraphBuilder("bench_cnn").input("image", "float", ["batch", 3, 64, 64]).output("logits", "float", ["batch", 10]);
   let previous = "image";
   let channels = 3;
@@ -57,7 +57,7 @@ function cnn(): Workload {
  * A transformer encoder without positional embeddings: two blocks of single-head self-attention
  * and a ReLU MLP, each with a residual connection and a layer norm; 128 tokens of width 128.
  */
-function attention(): Workload {
+export function attention(): Workload {
   const [tokens, width, hidden] = [128, 128, 512];
   const g = new GraphBuilder("bench_attention").input("x", "float", ["batch", tokens, width]).output("out", "float", ["batch", tokens, width]);
   let seed = 0;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { elementCount, type Dense } from "../../server/src/symmetry/numeric/dense";
-import { castValue, fromRuntimeTensor, toRuntimeTensor } from "../../server/src/symmetry/numeric/elementTypes";
+import { castValue, fromRuntimeTensor, stackedRuntimeTensor } from "../../server/src/symmetry/numeric/elementTypes";
 import { drawInputs, planInputs, type InputPlan } from "../../server/src/symmetry/numeric/inputs";
 import { floatTensor, GraphBuilder } from "../support/onnxBuilder";
 import { fixture, npyFile } from "./fixtures";
@@ -123,7 +123,7 @@ describe("element types", () => {
     const h = drawInputs(plan, 0, 0).get("h")!;
     assert.ok(values(h).every((value) => castValue(value, "float16") === value));
     assert.ok(values(h).some((value) => Math.fround(value) !== Math.round(value)), "not whole numbers");
-    const fed = toRuntimeTensor(h, "float16");
+    const fed = stackedRuntimeTensor([h], "float16");
     assert.equal(fed.type, "float16");
     assert.ok(fed.data instanceof Uint16Array);
     assert.deepEqual(fromRuntimeTensor(fed), h);
@@ -135,14 +135,14 @@ describe("element types", () => {
       passThrough([["ids", "int64", [1, 30]], ["f", "float", [1, 30]]]),
     );
     const x = drawInputs(plan, 0, 0);
-    const fed = toRuntimeTensor(x.get("ids")!, "int64");
+    const fed = stackedRuntimeTensor([x.get("ids")!], "int64");
     assert.ok(fed.data instanceof BigInt64Array);
     assert.deepEqual(Array.from(fed.data as BigInt64Array, Number), values(x.get("ids")!));
     assert.ok(values(x.get("f")!).every((value) => Math.fround(value) === value));
   });
 
   test("transformed values are cast when fed: integers rounded and clamped, bool 0 or 1", () => {
-    const fed = (values: number[], type: string) => Array.from(toRuntimeTensor({ shape: [values.length], data: Float64Array.from(values) }, type).data as ArrayLike<number | bigint>, Number);
+    const fed = (values: number[], type: string) => Array.from(stackedRuntimeTensor([{ shape: [values.length], data: Float64Array.from(values) }], type).data as ArrayLike<number | bigint>, Number);
     assert.deepEqual(fed([1.4, -2.6, 300, -300], "int8"), [1, -3, 127, -128]);
     assert.deepEqual(fed([0.2, 0.7, -1, 3], "bool"), [0, 1, 0, 1]);
     assert.deepEqual(fed([2.5, -7.5], "int64"), [3, -7]);

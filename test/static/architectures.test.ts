@@ -41,7 +41,8 @@ describe("set models", () => {
     g.node("ReduceMax", [hidden, "point_axis"], ["global"], { keepdims: 0 }, { name: "max_pool" });
     g.node("Gemm", ["global", weight(g, "head.weight", [5, 12]), weight(g, "head.bias", [5])], ["logits"], { transB: 1 }, { name: "head" });
     const spec = "input points [batch, point, xyz]\noutput logits [batch, class]\nsymmetry perm = permute(point)\ninvariant logits under perm\n";
-    assertVerdict(await verdictOf(spec, g, { opset: 17 }), "proved");
+    // ReduceMax takes its axes as an input from opset 18 on.
+    assertVerdict(await verdictOf(spec, g, { opset: 18 }), "proved");
   });
 });
 
@@ -135,7 +136,8 @@ describe("attention", () => {
     g.initializer("token_axis", int64Tensor([1], [1]));
     g.node("ReduceMean", ["hidden", "token_axis"], ["pooled"], { keepdims: 0 }, { name: "mean_pool" });
     const spec = "input ids [batch, token]\noutput pooled [batch, feature]\nsymmetry perm = permute(token)\ninvariant pooled under perm\ncheck { input ids ~ integers(0, 50) }\n";
-    assertVerdict(await verdictOf(spec, g), "proved");
+    // ReduceMean takes its axes as an input from opset 18 on.
+    assertVerdict(await verdictOf(spec, g, { opset: 18 }), "proved");
   });
 });
 

@@ -16,7 +16,7 @@ import { describeDim, modelInputs, type Dim, type OnnxModel } from "../../server
 import { readOnnxModel } from "../../server/src/onnx/reader";
 import { analyzeSpec } from "../../server/src/service/analysis";
 import { checkStatically, type StaticCheck, type Verdict } from "../../server/src/symmetry/static";
-import { topologicalOrder } from "../../server/src/symmetry/static/engine";
+import { indexGraph } from "../../server/src/symmetry/static/graph";
 import { graphFacts } from "../../server/src/symmetry/static/shapes";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -56,8 +56,8 @@ describe("graph facts on the corpus", () => {
     for (const file of corpusFiles()) {
       const model = read(file);
       const stripped = withoutOutputTypes(model);
-      const order = topologicalOrder(stripped);
-      const facts = graphFacts(stripped, order);
+      const graph = indexGraph(stripped);
+      const facts = graphFacts(graph);
       for (const output of model.graph.outputs) {
         const declared = output.type?.kind === "tensor" ? output.type.shape : undefined;
         const inferred = facts.shape(output.name);
@@ -68,7 +68,7 @@ describe("graph facts on the corpus", () => {
         }
       }
       // Every question a rule may ask, of every value, must have an answer rather than an exception.
-      for (const value of order.flatMap((node) => node.outputs.filter((name) => name !== ""))) {
+      for (const value of graph.order.flatMap((node) => node.outputs.filter((name) => name !== ""))) {
         facts.elementType(value);
         facts.shapeVector(value);
         const count = facts.shape(value)?.reduce((total, dim) => total * (dim.kind === "static" ? dim.value : Infinity), 1);
@@ -86,9 +86,9 @@ describe("graph facts on the corpus", () => {
     for (const file of light) {
       const model = read(file);
       const stripped = withoutOutputTypes(model);
-      const order = topologicalOrder(stripped);
-      const facts = graphFacts(stripped, order);
-      const values = order.flatMap((node) => node.outputs.filter((name) => name !== ""));
+      const graph = indexGraph(stripped);
+      const facts = graphFacts(graph);
+      const values = graph.order.flatMap((node) => node.outputs.filter((name) => name !== ""));
       const ranked = values.filter((value) => facts.shape(value) !== undefined).length;
       t.diagnostic(`${file}: ${ranked} of ${values.length} values have a rank`);
       assert.ok(ranked >= 0.9 * values.length, `${file}: only ${ranked} of ${values.length} values have a rank`);

@@ -43,7 +43,10 @@ describe("elementwise chains", () => {
   });
 
   test("an op without a rule: unknown, naming it", async () => {
-    const check = await verdictOf(`${IMAGE}symmetry shift = translate(y, x)\nequivariant out under shift\n`, chain("Relu", "MadeUpOp"));
+    const check = await verdictOf(`${IMAGE}symmetry shift = translate(y, x)\nequivariant out under shift\n`, chain("Relu", "MadeUpOp"), {
+      numeric: "skip",
+      because: "onnxruntime has no MadeUpOp",
+    });
     assertVerdict(check, "unknown", "madeupop1", /no rule for MadeUpOp/);
   });
 

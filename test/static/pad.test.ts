@@ -65,7 +65,8 @@ describe("Pad under flips and turns", () => {
     const g = new GraphBuilder("uneven").input("x", "float", ["batch", 1, 8, 8]);
     g.initializer("pads", int64Tensor([8], [0, 0, 1, 2, 0, 0, 1, 2]));
     g.node("Pad", ["x", "pads"], ["padded"], { mode: "reflect" }, { name: "pad" });
-    g.node("ReduceMax", ["padded"], ["out"], { keepdims: 1 }, { name: "max" });
+    // A sum counts the reflected rows and columns, which a turn swaps (a max would not see them).
+    g.node("ReduceSum", ["padded"], ["out"], { keepdims: 1 }, { name: "sum" });
     g.output("out", "float", [1, 1, 1, 1]);
     const check = await verdictOf(`${IMAGE_IN}output out [_, _, _, _]\nsymmetry t = rotate90(y, x)\ninvariant out under t\n`, g);
     assertVerdict(check, "violated", "pad", /pads y by 1\+1 and x by 2\+2/);
@@ -90,7 +91,8 @@ describe("Pad and values, sets and vectors", () => {
   test("padding a permuted set axis adds entries that permutations do not move: violated", async () => {
     const g = new GraphBuilder("set").input("x", "float", ["batch", 5, 4]);
     g.initializer("pads", int64Tensor([6], [0, 1, 0, 0, 0, 0]));
-    g.node("Pad", ["x", "pads"], ["padded"], {}, { name: "pad" });
+    // Edge padding repeats the first node, which a permutation replaces (zeros would add nothing to the sum).
+    g.node("Pad", ["x", "pads"], ["padded"], { mode: "edge" }, { name: "pad" });
     g.node("ReduceSum", ["padded", "axis"], ["out"], { keepdims: 0 }, { name: "sum" });
     g.initializer("axis", int64Tensor([1], [1]));
     g.output("out", "float", ["batch", 4]);

@@ -40,7 +40,8 @@ describe("pooling sets", () => {
   });
 
   test("axes that are not a known constant: unknown, naming the reduction", async () => {
-    const spec = `${SET}output out [batch, feature]\nsymmetry perm = permute(element)\ninvariant out under perm\n`;
+    // The numeric check feeds the axes: 1, the element axis, for the output to have the declared shape.
+    const spec = `${SET}output out [batch, feature]\nsymmetry perm = permute(element)\ninvariant out under perm\ncheck { input axes ~ integers(1, 2) }\n`;
     const model = new GraphBuilder("dynamic_axes")
       .input("points", "float", ["batch", 5, 3])
       .input("axes", "int64", [1])
@@ -58,7 +59,8 @@ describe("reducing grids", () => {
     const spec = `${IMAGE}output out [batch, channel]\nsymmetry turn = rotate90(y, x)\ninvariant out under turn\n`;
     const both = image("both").node("ReduceMean", ["x"], ["out"], { axes: [2, 3], keepdims: 0 }, { name: "gap" }).output("out", "float", ["batch", 3]);
     assertVerdict(await verdictOf(spec, both, { opset: 17 }), "proved");
-    const spec1 = `${IMAGE}output out [batch, channel, y]\nsymmetry turn = rotate90(y, x)\nequivariant out under turn\n`;
+    // Invariant: an output with y but not x has no quarter turn of its own to be equivariant under.
+    const spec1 = `${IMAGE}output out [batch, channel, y]\nsymmetry turn = rotate90(y, x)\ninvariant out under turn\n`;
     const one = image("one").initializer("last", int64Tensor([1], [3])).node("ReduceSum", ["x", "last"], ["out"], { keepdims: 0 }, { name: "row_sums" }).output("out", "float", ["batch", 3, 6]);
     assertVerdict(await verdictOf(spec1, one), "violated", "row_sums", /pools over axis 3 \(x\) but not axis 2 \(y\), which turn's quarter turns mix/);
   });

@@ -182,12 +182,13 @@ describe("Expand, Tile", () => {
 describe("Concat, Split", () => {
   const spec = `${TOKENS}output out [batch, token, feature]\n${PERM}equivariant out under perm\n`;
 
+  /** `extra` has one row: Concat needs x to have one too, so the batch axis is 1 in the model. */
   function concatWith(extra: number[], axis: number, outputShape: number[]): GraphBuilder {
     return new GraphBuilder("concat")
-      .input("x", "float", ["batch", 5, 4])
+      .input("x", "float", [1, 5, 4])
       .initializer("extra", floatTensor([1, 5, 2], extra))
       .node("Concat", ["x", "extra"], ["out"], { axis }, { name: "concat" })
-      .output("out", "float", ["batch", ...outputShape]);
+      .output("out", "float", [1, ...outputShape]);
   }
 
   test("concatenating features that are the same for every token keeps the permutation", async () => {

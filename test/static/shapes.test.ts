@@ -8,8 +8,8 @@ import { describe, test } from "node:test";
 import { describeDim, type Tensor } from "../../server/src/onnx/model";
 import { readOnnxModel } from "../../server/src/onnx/reader";
 import { convertNumber, decodeTensor } from "../../server/src/symmetry/static/constants";
-import { topologicalOrder } from "../../server/src/symmetry/static/engine";
 import type { GraphFacts } from "../../server/src/symmetry/static/facts";
+import { indexGraph } from "../../server/src/symmetry/static/graph";
 import { graphFacts } from "../../server/src/symmetry/static/shapes";
 import {
   boolTensor, doubleTensor, float, floats, floatTensor, GraphBuilder, int32Tensor, int64Tensor, ints, rawTensor, seededRandom, tensor, typedFieldTensor,
@@ -17,8 +17,7 @@ import {
 } from "../support/onnxBuilder";
 
 function factsOf(graph: GraphBuilder, options: ModelOptions = {}): GraphFacts {
-  const model = readOnnxModel(graph.toModelBytes(options));
-  return graphFacts(model, topologicalOrder(model));
+  return graphFacts(indexGraph(readOnnxModel(graph.toModelBytes(options))));
 }
 
 /** A value's shape as the tests write it: `[batch, 3, ?]`, or `unknown rank`. */

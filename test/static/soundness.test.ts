@@ -56,7 +56,11 @@ test("random graphs: every claim proved statically holds under onnxruntime", asy
   let skipped = 0;
   for (let seed = FIRST_SEED; seed < FIRST_SEED + GRAPHS; seed++) {
     const generated = randomCase(seed);
-    const checks = await staticChecks(generated.spec, generated.model, { opset: generated.opset });
+    const checks = await staticChecks(generated.spec, generated.model, {
+      opset: generated.opset,
+      numeric: "skip",
+      because: "measureClaims runs it, with a bound widened for ill-conditioned graphs (a missed proof is tallied, not an error)",
+    });
     assert.equal(checks.length, generated.claims.length, `seed ${seed}: one static check per claim\n${generated.spec}`);
     const measurements = await measureClaims(generated, seed).catch((error: Error) => {
       throw new Error(`seed ${seed}: ${error.message}\n${generated.steps.join(" -> ")}`);

@@ -1,6 +1,6 @@
 /** Value groups (negate, scale) through broadcasting ops, reductions, normalizations and softmax. */
 import { describe, test } from "node:test";
-import { floatTensor, GraphBuilder, int64Tensor } from "../support/onnxBuilder";
+import { float, floatTensor, GraphBuilder, int64Tensor } from "../support/onnxBuilder";
 import { assertVerdict, verdictOf } from "./support";
 
 const FEATURES = "input x [batch, feature]\noutput out [batch, feature]\n";
@@ -98,7 +98,7 @@ describe("norms and normalizations", () => {
         .initializer("bias", floatTensor([2], bias))
         .initializer("mean", floatTensor([2], mean))
         .initializer("var", floatTensor([2], [1, 4]))
-        .node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], ["out"], { epsilon: 0 }, { name: "bn" })
+        .node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], ["out"], { epsilon: float(0) }, { name: "bn" })
         .output("out", "float", ["batch", 2, 3, 3]);
     assertVerdict(await verdictOf(spec, batchNorm([0, 0], [0, 0])), "proved");
     // bias = scale * mean / sqrt(var): the shifts cancel.

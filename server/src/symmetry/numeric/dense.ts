@@ -35,22 +35,41 @@ export function identityOffsets(shape: readonly number[]): Int32Array[] {
  */
 export function gather(x: Dense, offsets: readonly Int32Array[]): Dense {
   const rank = x.shape.length;
-  const out = new Float64Array(x.data.length);
+  const source = x.data;
+  const out = new Float64Array(source.length);
   if (rank === 0) {
-    out.set(x.data);
+    out.set(source);
     return { shape: x.shape, data: out };
   }
+  // The innermost axes that stay where they are form contiguous runs: copied at once, not entry by entry.
+  let runStart = rank;
+  while (runStart > 0 && isIdentity(offsets[runStart - 1], runLength(x.shape, runStart))) runStart--;
+  const run = runLength(x.shape, runStart);
   let written = 0;
   const fill = (axis: number, base: number): void => {
-    const axisOffsets = offsets[axis];
-    if (axis === rank - 1) {
-      for (let i = 0; i < axisOffsets.length; i++) out[written++] = x.data[base + axisOffsets[i]];
+    if (axis === runStart) {
+      out.set(source.subarray(base, base + run), written);
+      written += run;
       return;
     }
+    const axisOffsets = offsets[axis];
     for (let i = 0; i < axisOffsets.length; i++) fill(axis + 1, base + axisOffsets[i]);
   };
   fill(0, 0);
   return { shape: x.shape, data: out };
+}
+
+/** Entries of the axes from `axis` on, one after the other in memory (the stride of axis - 1). */
+function runLength(shape: readonly number[], axis: number): number {
+  let length = 1;
+  for (let i = axis; i < shape.length; i++) length *= shape[i];
+  return length;
+}
+
+/** Whether an axis' offsets are 0, stride, 2 stride...: the axis stays where it is. */
+function isIdentity(offsets: Int32Array, stride: number): boolean {
+  for (let i = 0; i < offsets.length; i++) if (offsets[i] !== i * stride) return false;
+  return true;
 }
 
 /** The tensors stacked along their first axis (their other axes agree). */
@@ -65,9 +84,9 @@ export function concatenate(parts: readonly Dense[]): Dense {
   return { shape: [rows, ...parts[0].shape.slice(1)], data };
 }
 
-/** The tensor cut into `count` equal parts along its first axis. */
+/** The tensor cut into `count` equal parts along its first axis: views of its data, not copies (nothing writes to a Dense after it is made). */
 export function split(x: Dense, count: number): Dense[] {
   const rows = x.shape[0] / count;
   const length = x.data.length / count;
-  return Array.from({ length: count }, (_, i) => ({ shape: [rows, ...x.shape.slice(1)], data: x.data.slice(i * length, (i + 1) * length) }));
+  return Array.from({ length: count }, (_, i) => ({ shape: [rows, ...x.shape.slice(1)], data: x.data.subarray(i * length, (i + 1) * length) }));
 }

@@ -4,7 +4,7 @@
  * bool as 0 or 1), and outputs read back as float64 values.
  */
 import { convertNumber, float16FromBits } from "../static/constants";
-import type { Dense } from "./dense";
+import { concatenate, type Dense } from "./dense";
 import type { RuntimeTensor } from "./types";
 
 interface RuntimeType {
@@ -56,19 +56,40 @@ export function castDense(x: Dense, elementType: string): Dense {
   return { shape: x.shape, data: castValues(x.data, elementType) };
 }
 
-/** castValue on every value; float32 and float64, the common cases, by the typed arrays' own (much faster) conversions. */
+/** castValue on every value, in a new array. */
 export function castValues(values: Float64Array, elementType: string): Float64Array {
-  if (elementType === "double") return values.slice();
-  if (elementType === "float") return new Float64Array(Float32Array.from(values));
-  return values.map((value) => castValue(value, elementType));
+  return castInPlace(values.slice(), elementType);
 }
 
-/** A tensor to feed: the values cast to the element type and packed as onnxruntime takes them. */
-export function toRuntimeTensor(x: Dense, elementType: string): RuntimeTensor {
+/** castValue on every value, overwriting them (for arrays just drawn: no copy of a large input); float32 and float64, the common cases, without a call per value. */
+export function castInPlace(values: Float64Array, elementType: string): Float64Array {
+  if (elementType === "double") return values;
+  if (elementType === "float") {
+    for (let i = 0; i < values.length; i++) values[i] = Math.fround(values[i]);
+    return values;
+  }
+  for (let i = 0; i < values.length; i++) values[i] = castValue(values[i], elementType);
+  return values;
+}
+
+/**
+ * The tensors stacked along their first axis (their other axes agree), cast and packed as one
+ * tensor to feed. Float32 and float64 go straight into the runtime's array (a typed array's `set`
+ * rounds as castValue does) without a float64 copy of the whole stack first.
+ */
+export function stackedRuntimeTensor(parts: readonly Dense[], elementType: string): RuntimeTensor {
   const type = runtimeType(elementType);
-  // Packing into float32 or float64 arrays rounds as castValue does; the other types need castValue's clamping first.
-  const cast = elementType === "float" || elementType === "double" ? x.data : castValues(x.data, elementType);
-  return { type: type.name, dims: [...x.shape], data: type.pack(cast) };
+  const dims = [parts.reduce((rows, part) => rows + part.shape[0], 0), ...parts[0].shape.slice(1)];
+  if (parts.length === 1 && !(elementType === "float" || elementType === "double")) return { type: type.name, dims, data: type.pack(castValues(parts[0].data, elementType)) };
+  const length = parts.reduce((total, part) => total + part.data.length, 0);
+  const data = elementType === "float" ? new Float32Array(length) : elementType === "double" ? new Float64Array(length) : undefined;
+  if (!data) return { type: type.name, dims, data: type.pack(castInPlace(concatenate(parts).data, elementType)) };
+  let offset = 0;
+  for (const part of parts) {
+    data.set(part.data, offset);
+    offset += part.data.length;
+  }
+  return { type: type.name, dims, data };
 }
 
 /** An output's values as float64 (int64 beyond 2^53 rounds; bool as 0 or 1; float16 decoded from its bits). */

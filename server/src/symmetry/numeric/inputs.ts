@@ -14,7 +14,7 @@ import { actedAxes } from "../../binding/actions";
 import type { BoundSpec, BoundTensor, InputSource } from "../../binding/bound";
 import { describeDim, modelInputs, type Dim, type ValueInfo } from "../../onnx/model";
 import { elementCount, type Dense } from "./dense";
-import { castValues, checkFeedable } from "./elementTypes";
+import { castInPlace, checkFeedable } from "./elementTypes";
 import { readNpy, type NpyArray } from "./npy";
 import { normalSamples, seededRandom, streamSeed } from "./random";
 
@@ -130,7 +130,7 @@ export function drawInputs(plan: InputPlan, seed: number, sample: number): Map<s
     const random = seededRandom(streamSeed(seed, "input", input.name, sample));
     const count = elementCount(input.shape);
     const data = input.source.kind === "file" ? fileSample(input.file!, count, sample) : drawValues(input.source, count, random);
-    drawn.set(input.name, { shape: input.shape, data: castValues(data, input.elementType) });
+    drawn.set(input.name, { shape: input.shape, data: castInPlace(data, input.elementType) });
   }
   return drawn;
 }
@@ -139,7 +139,7 @@ function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: numbe
   // One loop per distribution: this runs for every entry of every sample's inputs.
   switch (source.kind) {
     case "normal":
-      return normalSamples(count, random).map((value) => source.mean + source.std * value);
+      return normalSamples(count, random, source.mean, source.std);
     case "uniform":
       return new Float64Array(count).map(() => source.low + (source.high - source.low) * random());
     case "integers":

@@ -29,19 +29,19 @@ export function streamSeed(seed: number, ...parts: readonly (string | number)[])
 }
 
 /**
- * `count` standard normal samples by Marsaglia's polar method: both of each pair used, and no
+ * `count` samples of normal(mean, std) by Marsaglia's polar method: both of each pair used, and no
  * sine or cosine (this runs for every entry of every input sample).
  */
-export function normalSamples(count: number, random: () => number): Float64Array {
+export function normalSamples(count: number, random: () => number, mean = 0, std = 1): Float64Array {
   const samples = new Float64Array(count);
   for (let i = 0; i < count; ) {
     const u = 2 * random() - 1;
     const v = 2 * random() - 1;
     const radiusSquared = u * u + v * v;
     if (radiusSquared >= 1 || radiusSquared === 0) continue;
-    const factor = Math.sqrt((-2 * Math.log(radiusSquared)) / radiusSquared);
-    samples[i++] = u * factor;
-    if (i < count) samples[i++] = v * factor;
+    const factor = std * Math.sqrt((-2 * Math.log(radiusSquared)) / radiusSquared);
+    samples[i++] = mean + u * factor;
+    if (i < count) samples[i++] = mean + v * factor;
   }
   return samples;
 }

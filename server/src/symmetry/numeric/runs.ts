@@ -9,8 +9,8 @@
  */
 import { dataTypeInfo } from "../../onnx/dataTypes";
 import { compare } from "./compare";
-import { concatenate, elementCount, split, type Dense } from "./dense";
-import { fromRuntimeTensor, toRuntimeTensor } from "./elementTypes";
+import { elementCount, split, type Dense } from "./dense";
+import { fromRuntimeTensor, stackedRuntimeTensor } from "./elementTypes";
 import type { InputPlan } from "./inputs";
 import { RunnerError, type ModelRunner, type RuntimeTensor } from "./types";
 
@@ -42,7 +42,7 @@ export async function runRows(context: RunContext, rows: readonly Row[], outputs
     if (stacked && (await stackingHolds(context, rows[rows.length - 1], stacked[stacked.length - 1], outputs, tolerance))) return stacked;
   }
   const results: Row[] = [];
-  for (const row of rows) results.push(await runOnce(context, row, outputs));
+  for (const row of rows) results.push(await runOnce(context, [row], outputs));
   return results;
 }
 
@@ -55,11 +55,12 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function runOnce(context: RunContext, row: Row, outputs: readonly string[]): Promise<Row> {
+/** One run of the model on rows stacked along the batch axis (one row: as it is). */
+async function runOnce(context: RunContext, rows: readonly Row[], outputs: readonly string[]): Promise<Row> {
   if (context.signal?.aborted) throw new RunnerError("cancelled", "cancelled");
   const feeds: Record<string, RuntimeTensor> = {};
   for (const input of context.plan.inputs) {
-    feeds[input.name] = toRuntimeTensor(row.get(input.name)!, input.elementType);
+    feeds[input.name] = stackedRuntimeTensor(rows.map((row) => row.get(input.name)!), input.elementType);
     await yieldToEventLoop();
   }
   const result = await context.runner.run({ modelPath: context.modelPath, feeds, outputs: [...outputs] }, context.signal);
@@ -80,12 +81,7 @@ async function runStacked(context: RunContext, rows: readonly Row[], outputs: re
   const results: Row[] = [];
   for (let start = 0; start < rows.length; start += rowsPerRun) {
     const chunk = rows.slice(start, start + rowsPerRun);
-    const stacked: Row = new Map();
-    for (const input of context.plan.inputs) {
-      stacked.set(input.name, concatenate(chunk.map((row) => row.get(input.name)!)));
-      await yieldToEventLoop();
-    }
-    const ran = await runOnce(context, stacked, outputs);
+    const ran = await runOnce(context, chunk, outputs);
     const parts = new Map<string, Dense[]>();
     for (const [name, value] of ran) {
       if (value.shape.length === 0 || value.shape[0] % chunk.length !== 0) return undefined;
@@ -111,7 +107,7 @@ function stackingFailed(context: RunContext, outputs: readonly string[], error: 
 async function stackingHolds(context: RunContext, row: Row, stackedPart: Row, outputs: readonly string[], tolerance: number): Promise<boolean> {
   const unchecked = outputs.filter((name) => !context.rowwise.has(name));
   if (unchecked.length > 0) {
-    const alone = runOnce(context, row, unchecked);
+    const alone = runOnce(context, [row], unchecked);
     for (const name of unchecked) {
       const holds = alone.then((single) => {
         const [value, part] = [single.get(name)!, stackedPart.get(name)!];

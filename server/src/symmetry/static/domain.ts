@@ -91,9 +91,13 @@ export interface Cause {
  *   where g does not move it) and multiplies the values by chi(g)^exponent (value groups: the
  *   sign for `negate`, s^exponent for `scale`; 0 elsewhere). A tensor with no role and exponent 0
  *   is invariant; its rank may then be unknown (`roles` empty). `approx` lists the effects that
- *   make the equation hold only approximately.
+ *   make the equation hold only approximately: each once, at most MAX_EFFECTS (acted, withEffect
+ *   and mergeEffects keep it so).
  * - `lost`: a node provably breaks the action (the claim downstream is violated).
  * - `unknown`: an op on the way is not understood; the numeric check can decide.
+ *
+ * States, and the arrays and roles in them, are never modified once made: a state that an op
+ * leaves as it is, is passed on itself rather than copied (see actedSharing).
  */
 export type State =
   | { kind: "acted"; roles: readonly (AxisRole | undefined)[]; exponent: number; approx: readonly Effect[] }
@@ -102,14 +106,49 @@ export type State =
 
 export type ActedState = Extract<State, { kind: "acted" }>;
 
-export const INVARIANT: State = { kind: "acted", roles: [], exponent: 0, approx: [] };
+/** The roles of a tensor whose rank is not known, and the effects of an exact action: shared, not made anew each time. */
+const NO_ROLES: readonly (AxisRole | undefined)[] = [];
+export const NO_EFFECTS: readonly Effect[] = [];
+
+export const INVARIANT: State = { kind: "acted", roles: NO_ROLES, exponent: 0, approx: NO_EFFECTS };
 
 export function isInvariant(state: State): boolean {
   return state.kind === "acted" && state.exponent === 0 && movesNoAxis(state);
 }
 
-export function acted(roles: readonly (AxisRole | undefined)[], exponent = 0, approx: readonly Effect[] = []): State {
-  return { kind: "acted", roles, exponent, approx };
+export function acted(roles: readonly (AxisRole | undefined)[], exponent = 0, approx: readonly Effect[] = NO_EFFECTS): State {
+  return { kind: "acted", roles: roles.length === 0 ? NO_ROLES : roles, exponent, approx: approx.length === 0 ? NO_EFFECTS : approx };
+}
+
+/**
+ * The acted state with these roles, exponent and effects, sharing what the inputs already have:
+ * the first of `inputs` that is exactly that state is returned itself, and else the first roles
+ * equal to these are reused. Most ops of a network pass their input's action on unchanged, so a
+ * deep network's walk then makes few new states. Roles count as equal only when they are the
+ * same objects (sameRole ignores what a message names, such as the node that merged an axis).
+ */
+export function actedSharing(inputs: readonly State[], roles: readonly (AxisRole | undefined)[], exponent = 0, approx: readonly Effect[] = NO_EFFECTS): State {
+  let sharedRoles: readonly (AxisRole | undefined)[] | undefined;
+  for (const input of inputs) {
+    if (input.kind !== "acted" || !identicalRoles(input.roles, roles)) continue;
+    if (input.exponent === exponent && sameEffects(input.approx, approx)) return input;
+    sharedRoles ??= input.roles;
+  }
+  return acted(sharedRoles ?? roles, exponent, approx);
+}
+
+function identicalRoles(a: readonly (AxisRole | undefined)[], b: readonly (AxisRole | undefined)[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let axis = 0; axis < a.length; axis++) if (a[axis] !== b[axis]) return false;
+  return true;
+}
+
+function sameEffects(a: readonly Effect[], b: readonly Effect[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameEffect(a[i], b[i])) return false;
+  return true;
 }
 
 export function lost(node: Node, reason: string): State {
@@ -134,7 +173,7 @@ function sameEffect(a: Effect, b: Effect): boolean {
 /** The same state with one more approximation effect (no change to lost or unknown states). */
 export function withEffect(state: State, effect: Effect): State {
   if (state.kind !== "acted" || state.approx.length >= MAX_EFFECTS || hasEffect(state.approx, effect)) return state;
-  return { ...state, approx: [...state.approx, effect] };
+  return acted(state.roles, state.exponent, [...state.approx, effect]);
 }
 
 export function sameRole(a: AxisRole | undefined, b: AxisRole | undefined): boolean {
@@ -181,16 +220,28 @@ export function movesNoAxis(state: ActedState): boolean {
   return true;
 }
 
-/** The approximation effects of several states, without repeats, at most MAX_EFFECTS. */
-export function mergeEffects(states: readonly ActedState[]): Effect[] {
-  const merged: Effect[] = [];
-  for (const state of states) {
-    for (const effect of state.approx) {
-      if (merged.length >= MAX_EFFECTS) return merged;
-      if (!hasEffect(merged, effect)) merged.push(effect);
-    }
-  }
+/**
+ * The approximation effects of several states, in order, without repeats, at most MAX_EFFECTS.
+ * Usually one state has effects and the others none or the same ones: that state's list (which
+ * has no repeats either) is then the result itself, not a copy.
+ */
+export function mergeEffects(states: readonly ActedState[]): readonly Effect[] {
+  let merged = NO_EFFECTS;
+  for (const state of states) merged = merged.length === 0 ? state.approx : withMoreEffects(merged, state.approx);
   return merged;
+}
+
+/** The effects followed by those of `more` that they lack, up to MAX_EFFECTS: `effects` itself when none is added. */
+export function withMoreEffects(effects: readonly Effect[], more: readonly Effect[]): readonly Effect[] {
+  let extended: Effect[] | undefined;
+  for (const effect of more) {
+    const current = extended ?? effects;
+    if (current.length >= MAX_EFFECTS) break;
+    if (hasEffect(current, effect)) continue;
+    extended ??= [...effects];
+    extended.push(effect);
+  }
+  return extended ?? effects;
 }
 
 /** Loops rather than `some` and `find` with closures: these run for every node of the graph. */

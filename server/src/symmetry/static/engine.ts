@@ -3,9 +3,10 @@
  * declared inputs and gives every value a State (see domain.ts), asking the rule of each op.
  */
 import type { BoundSpec } from "../../binding/bound";
-import type { Node, OnnxModel } from "../../onnx/model";
-import { acted, firstFailure, firstMergedRole, INVARIANT, isInvariant, lostAtMerge, mergeEffects, unknown, type ActedState, type State } from "./domain";
+import type { Node } from "../../onnx/model";
+import { acted, actedSharing, firstFailure, firstMergedRole, INVARIANT, isInvariant, lostAtMerge, mergeEffects, unknown, type ActedState, type State } from "./domain";
 import type { GraphFacts } from "./facts";
+import { NO_VALUE, type GraphIndex } from "./graph";
 import { declaredExponent, declaredRoles, type AnalysisGroup } from "./groups";
 import { RULES } from "./rules";
 
@@ -15,36 +16,41 @@ const SHAPE_ONLY = new Set(["Shape", "Size"]);
 /** Ops that draw random numbers: the same input gives different outputs, so nothing can be proved. */
 const RANDOM = new Set(["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"]);
 
+/** What the walk found, by value number (see GraphIndex). */
 export interface Propagation {
-  states: ReadonlyMap<string, State>;
-  /** For each value computed from an acted input: the input value it came through, to retrace paths. */
-  cameThrough: ReadonlyMap<string, string>;
+  /** Each value's state: undefined for a value the walk did not reach (a graph input not declared, a weight). */
+  readonly states: readonly (State | undefined)[];
+  /** For each value computed from an acted input: the input value it came through (NO_VALUE for others), to retrace paths. */
+  readonly cameThrough: Int32Array;
 }
 
-export function propagate(model: OnnxModel, bound: BoundSpec, group: AnalysisGroup, facts: GraphFacts, order: readonly Node[]): Propagation {
-  const states = new Map<string, State>();
-  const cameThrough = new Map<string, string>();
+export function propagate(graph: GraphIndex, bound: BoundSpec, group: AnalysisGroup, facts: GraphFacts): Propagation {
+  const { order, inputIds, inputStart, outputIds, outputStart, given, names } = graph;
+  const states = new Array<State | undefined>(graph.valueCount).fill(undefined);
+  const cameThrough = new Int32Array(graph.valueCount).fill(NO_VALUE);
   for (const tensor of bound.tensors) {
-    if (tensor.direction === "input") states.set(tensor.name, acted(declaredRoles(group, tensor), declaredExponent(group, tensor.name)));
+    const id = graph.ids.get(tensor.name);
+    if (tensor.direction === "input" && id !== undefined) states[id] = acted(declaredRoles(group, tensor), declaredExponent(group, tensor.name));
   }
-  // Built once: looking names up in the graph's input list for every read made the walk quadratic.
-  const heldFixed = new Set<string>(model.graph.initializers.keys());
-  for (const input of model.graph.inputs) heldFixed.add(input.name);
   // Plain loops: this runs for every node of graphs of thousands, and closures per node add up.
-  for (const node of order) {
-    const inputs: State[] = [];
-    let source: string | undefined;
-    for (const name of node.inputs) {
-      const state = name === "" ? INVARIANT : stateOf(name, states, heldFixed, node);
-      inputs.push(state);
-      if (source === undefined && name !== "" && !isInvariant(state)) source = name;
+  for (let k = 0; k < order.length; k++) {
+    const node = order[k];
+    const inputs = new Array<State>(inputStart[k + 1] - inputStart[k]);
+    let source = NO_VALUE;
+    for (let slot = inputStart[k]; slot < inputStart[k + 1]; slot++) {
+      const id = inputIds[slot];
+      // Declared inputs carry their roles; everything else the graph gives (weights, undeclared inputs) is held fixed.
+      const state = id === NO_VALUE ? INVARIANT : (states[id] ?? (given[id] ? INVARIANT : unknown(node, `its input ${names[id]} is produced by no node of the graph`)));
+      inputs[slot - inputStart[k]] = state;
+      if (source === NO_VALUE && id !== NO_VALUE && !isInvariant(state)) source = id;
     }
     const outputs = transfer(node, inputs, group, facts);
-    for (let i = 0; i < node.outputs.length; i++) {
-      const name = node.outputs[i];
-      if (name === "") continue;
-      states.set(name, inGroup(group, outputs[i] ?? unknown(node, `gave no state for output ${i}`)));
-      if (source) cameThrough.set(name, source);
+    for (let slot = outputStart[k]; slot < outputStart[k + 1]; slot++) {
+      const id = outputIds[slot];
+      if (id === NO_VALUE) continue;
+      const i = slot - outputStart[k];
+      states[id] = inGroup(group, outputs[i] ?? unknown(node, `gave no state for output ${i}`));
+      if (source !== NO_VALUE) cameThrough[id] = source;
     }
   }
   return { states, cameThrough };
@@ -57,13 +63,6 @@ export function propagate(model: OnnxModel, bound: BoundSpec, group: AnalysisGro
 function inGroup(group: AnalysisGroup, state: State): State {
   if (group.group.kind !== "negate" || state.kind !== "acted" || (state.exponent >= 0 && state.exponent < 2)) return state;
   return { ...state, exponent: ((state.exponent % 2) + 2) % 2 };
-}
-
-/** Declared inputs carry their roles; everything else the graph reads (weights, undeclared inputs) is held fixed. */
-function stateOf(name: string, states: Map<string, State>, heldFixed: ReadonlySet<string>, reader: Node): State {
-  const state = states.get(name);
-  if (state) return state;
-  return heldFixed.has(name) ? INVARIANT : unknown(reader, `its input ${name} is produced by no node of the graph`);
 }
 
 function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, facts: GraphFacts): State[] {
@@ -79,7 +78,7 @@ function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, fa
   if (node.domain !== "" && node.domain !== "ai.onnx") return all(unknown(node, `ops of the domain ${node.domain} are not understood by the static analysis`));
   // A deterministic op of inputs that the group leaves alone is left alone too, as exactly as they
   // are (an input invariant only up to zero padding gives an output invariant up to the same).
-  if (inputs.every(isInvariant)) return all(acted([], 0, mergeEffects(inputs as ActedState[])));
+  if (inputs.every(isInvariant)) return all(actedSharing(inputs, [], 0, mergeEffects(inputs as ActedState[])));
   const rule = RULES.get(node.opType);
   if (!rule) return all(unknown(node, `the static analysis has no rule for ${node.opType}`));
   // A merged axis (domain.ts) is only safe with the rules written for it.
@@ -94,38 +93,7 @@ function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, fa
 }
 
 function hasSubgraph(node: Node): boolean {
+  if (node.attributes.size === 0) return false;
   for (const attribute of node.attributes.values()) if (attribute.type === "graph" || attribute.type === "graphs") return true;
   return false;
-}
-
-/**
- * The nodes in an order where each comes after the producers of its inputs (ONNX requires the
- * file's order to be one; some exporters break the rule). Nodes on a cycle are left out, and
- * their outputs then read as produced by no node.
- */
-export function topologicalOrder(model: OnnxModel): Node[] {
-  const nodes = model.graph.nodes;
-  const producerIndex = new Map<string, number>();
-  nodes.forEach((node, index) => node.outputs.forEach((name) => name !== "" && producerIndex.set(name, index)));
-  // Counts, not sets: a node reading one producer twice is listed twice as its reader, so it
-  // becomes ready at the same moment either way, without a Set per node.
-  const waitingOn = new Array<number>(nodes.length).fill(0);
-  const readers = nodes.map(() => [] as number[]);
-  nodes.forEach((node, index) => {
-    for (const name of node.inputs) {
-      const producer = producerIndex.get(name);
-      if (producer === undefined) continue;
-      readers[producer].push(index);
-      waitingOn[index]++;
-    }
-  });
-  const ready: number[] = [];
-  for (let index = 0; index < nodes.length; index++) if (waitingOn[index] === 0) ready.push(index);
-  const order: Node[] = [];
-  for (let i = 0; i < ready.length; i++) {
-    const index = ready[i];
-    order.push(nodes[index]);
-    for (const reader of readers[index]) if (--waitingOn[reader] === 0) ready.push(reader);
-  }
-  return order;
 }

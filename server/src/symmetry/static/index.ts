@@ -2,9 +2,10 @@
  * Static checks: every (claim, symmetry) pair of a bound spec judged from the ONNX graph alone.
  */
 import type { BoundSpec } from "../../binding/bound";
-import type { Node, OnnxModel } from "../../onnx/model";
-import { propagate, topologicalOrder, type Propagation } from "./engine";
+import type { OnnxModel } from "../../onnx/model";
+import { propagate, type Propagation } from "./engine";
 import type { GraphFacts } from "./facts";
+import { indexGraph, type GraphIndex } from "./graph";
 import { graphFacts } from "./shapes";
 import { analysisGroup, type AnalysisGroup } from "./groups";
 import { judgeClaim, type StaticCheck } from "./verdict";
@@ -25,10 +26,10 @@ export function checkStatically(bound: BoundSpec): StaticCheck[] {
       let walked = bySymmetry.get(name);
       if (!walked) {
         const group = analysisGroup(symmetry);
-        walked = { group, propagation: propagation(derived, model, bound, inputs, group) };
+        walked = { group, propagation: propagation(derived, bound, inputs, group) };
         bySymmetry.set(name, walked);
       }
-      checks.push(judgeClaim(claim, walked.group, bound, walked.propagation, derived.producers));
+      checks.push(judgeClaim(claim, walked.group, bound, walked.propagation, derived.graph));
     }
   }
   return checks;
@@ -37,15 +38,14 @@ export function checkStatically(bound: BoundSpec): StaticCheck[] {
 /**
  * What the analysis derives from a model, kept per model object. The editor re-checks a spec at
  * every pause in typing, and the ModelCache hands out the same OnnxModel until the file changes:
- * so the topological order, the graph facts (shape inference, folded constants) and each
- * symmetry's propagation are computed once per model, not per keystroke, which matters for
- * graphs of thousands of nodes. A WeakMap, so that a model nobody holds any more (its file
- * changed, the spec was closed) takes what was derived from it along.
+ * so the graph's index (topological order, value numbers, producers), the graph facts (shape
+ * inference, folded constants) and each symmetry's propagation are computed once per model, not
+ * per keystroke, which matters for graphs of thousands of nodes. A WeakMap, so that a model
+ * nobody holds any more (its file changed, the spec was closed) takes what was derived from it along.
  */
 interface DerivedFacts {
-  order: Node[];
+  graph: GraphIndex;
   facts: GraphFacts;
-  producers: Map<string, Node>;
   /** By propagationKey; the oldest entries go first once there are MAX_PROPAGATIONS. */
   propagations: Map<string, Propagation>;
 }
@@ -58,20 +58,18 @@ const derivedByModel = new WeakMap<OnnxModel, DerivedFacts>();
 function derivedFrom(model: OnnxModel): DerivedFacts {
   let derived = derivedByModel.get(model);
   if (!derived) {
-    const order = topologicalOrder(model);
-    const producers = new Map<string, Node>();
-    for (const node of order) for (const output of node.outputs) producers.set(output, node);
-    derived = { order, facts: graphFacts(model, order), producers, propagations: new Map() };
+    const graph = indexGraph(model);
+    derived = { graph, facts: graphFacts(graph), propagations: new Map() };
     derivedByModel.set(model, derived);
   }
   return derived;
 }
 
-function propagation(derived: DerivedFacts, model: OnnxModel, bound: BoundSpec, inputs: string, group: AnalysisGroup): Propagation {
+function propagation(derived: DerivedFacts, bound: BoundSpec, inputs: string, group: AnalysisGroup): Propagation {
   const key = propagationKey(inputs, group);
   const known = derived.propagations.get(key);
   if (known) return known;
-  const computed = propagate(model, bound, group, derived.facts, derived.order);
+  const computed = propagate(derived.graph, bound, group, derived.facts);
   if (derived.propagations.size >= MAX_PROPAGATIONS) derived.propagations.delete(derived.propagations.keys().next().value!);
   derived.propagations.set(key, computed);
   return computed;

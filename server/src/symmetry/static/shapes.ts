@@ -8,23 +8,27 @@
 import type { Dim, Graph, Node, OnnxModel, Tensor, TensorType } from "../../onnx/model";
 import { decodeTensor } from "./constants";
 import type { ConstantTensor, GraphFacts } from "./facts";
+import { NO_VALUE, type GraphIndex } from "./graph";
 import { CONSTANT_ENTRY_LIMIT, inferNode, NOTHING_KNOWN, SHAPE_ENTRY_LIMIT, tensorFacts, type Entry, type ValueFacts } from "./inference";
 import { staticDim, staticDims } from "./inference/dims";
 
-export function graphFacts(model: OnnxModel, order: readonly Node[]): GraphFacts {
+export function graphFacts(graph: GraphIndex): GraphFacts {
+  const model = graph.model;
   const opset = defaultOpset(model);
-  const producers = new Map<string, Node>();
-  for (const node of order) for (const output of node.outputs) if (output !== "") producers.set(output, node);
-  const values = inferValues(model.graph, order, opset);
-  const constant = constantResolver(model.graph, values, producers, opset);
+  const values = inferValues(graph, opset);
+  const factsOf = (value: string): ValueFacts | undefined => {
+    const id = graph.ids.get(value);
+    return id === undefined ? undefined : values[id];
+  };
+  const constant = constantResolver(model.graph, factsOf, graph.producer, opset);
   return {
     model,
     opset,
-    shape: (value) => values.get(value)?.shape,
-    elementType: (value) => values.get(value)?.elementType,
+    shape: (value) => factsOf(value)?.shape,
+    elementType: (value) => factsOf(value)?.elementType,
     constant,
-    shapeVector: (value) => shapeVector(values.get(value)),
-    producer: (value) => producers.get(value),
+    shapeVector: (value) => shapeVector(factsOf(value)),
+    producer: graph.producer,
   };
 }
 
@@ -32,48 +36,69 @@ function defaultOpset(model: OnnxModel): number {
   return model.opsetImports.find((o) => o.domain === "" || o.domain === "ai.onnx")?.version ?? 1;
 }
 
-/** Facts of every value: graph inputs and initializers first, then each node's outputs in order. */
-function inferValues(graph: Graph, order: readonly Node[], opset: number): Map<string, ValueFacts> {
+/**
+ * Facts of every value, by number: graph inputs and initializers first, then each node's
+ * outputs in order; undefined for values nothing is known of.
+ */
+function inferValues(graph: GraphIndex, opset: number): (ValueFacts | undefined)[] {
+  const { model, order, inputIds, inputStart, outputIds, outputStart } = graph;
   const declared = declaredTypes(graph);
-  const values = new Map<string, ValueFacts>();
-  for (const input of graph.inputs) values.set(input.name, merged(declared.get(input.name), NOTHING_KNOWN));
+  const values = new Array<ValueFacts | undefined>(graph.valueCount).fill(undefined);
+  for (const input of model.graph.inputs) {
+    const id = graph.ids.get(input.name)!;
+    values[id] = merged(declared[id], NOTHING_KNOWN);
+  }
   // Old exporters list weights as inputs too: the initializer says more (its values).
-  for (const [name, tensor] of graph.initializers) values.set(name, initializerFacts(tensor));
+  model.graph.initializers.forEach((tensor, name) => (values[graph.ids.get(name)!] = new InitializerFacts(tensor)));
   // Plain loops: this runs for every node of graphs of thousands.
-  for (const node of order) {
-    const inputs: ValueFacts[] = [];
-    for (const name of node.inputs) inputs.push(name === "" ? NOTHING_KNOWN : (values.get(name) ?? NOTHING_KNOWN));
+  for (let k = 0; k < order.length; k++) {
+    const node = order[k];
+    const inputs = new Array<ValueFacts>(inputStart[k + 1] - inputStart[k]);
+    for (let slot = inputStart[k]; slot < inputStart[k + 1]; slot++) inputs[slot - inputStart[k]] = inputIds[slot] === NO_VALUE ? NOTHING_KNOWN : (values[inputIds[slot]] ?? NOTHING_KNOWN);
     const outputs = inferNode(node, inputs, opset, SHAPE_ENTRY_LIMIT);
-    for (let i = 0; i < node.outputs.length; i++) {
-      const name = node.outputs[i];
-      if (name !== "") values.set(name, merged(declared.get(name), outputs[i]));
+    for (let slot = outputStart[k]; slot < outputStart[k + 1]; slot++) {
+      const id = outputIds[slot];
+      if (id !== NO_VALUE) values[id] = merged(declared[id], outputs[slot - outputStart[k]]);
     }
   }
   // Outputs of nodes the walk left out (on a cycle) keep at least what the model declares.
-  for (const [name, type] of declared) if (!values.has(name)) values.set(name, merged(type, NOTHING_KNOWN));
+  for (let id = 0; id < graph.valueCount; id++) if (declared[id]) values[id] ??= merged(declared[id], NOTHING_KNOWN);
   return values;
 }
 
-/** The tensor types the model declares: graph inputs, outputs and intermediate value infos. */
-function declaredTypes(graph: Graph): Map<string, TensorType> {
-  const types = new Map<string, TensorType>();
-  for (const info of [...graph.inputs, ...graph.outputs, ...graph.valueInfo.values()]) {
-    if (info.type?.kind === "tensor") types.set(info.name, info.type);
+/** The tensor types the model declares, by value number: graph inputs, outputs and intermediate value infos. */
+function declaredTypes(graph: GraphIndex): (TensorType | undefined)[] {
+  const types = new Array<TensorType | undefined>(graph.valueCount).fill(undefined);
+  const { inputs, outputs, valueInfo } = graph.model.graph;
+  for (const info of [...inputs, ...outputs, ...valueInfo.values()]) {
+    if (info.type?.kind === "tensor") types[graph.ids.get(info.name)!] = info.type;
   }
   return types;
 }
 
-/** An initializer's shape and type, with its entries decoded only if an inference function reads them (and only if few). */
-function initializerFacts(tensor: Tensor): ValueFacts {
-  let decoded: ValueFacts | undefined;
-  return {
-    shape: tensor.dims.map(staticDim),
-    elementType: tensor.elementType,
-    get entries() {
-      decoded ??= tensorFacts(tensor, SHAPE_ENTRY_LIMIT);
-      return decoded.entries;
-    },
-  };
+/**
+ * An initializer's shape and type, with its shape made and its entries decoded only if something
+ * reads them (entries only if few). A class rather than an object with getters: a network has
+ * thousands of weights, and most are only ever read by the rules of their node, if at all.
+ */
+class InitializerFacts implements ValueFacts {
+  readonly elementType: string;
+  private dims: readonly Dim[] | undefined;
+  private decoded: ValueFacts | undefined;
+
+  constructor(private readonly tensor: Tensor) {
+    this.elementType = tensor.elementType;
+  }
+
+  get shape(): readonly Dim[] {
+    this.dims ??= this.tensor.dims.map(staticDim);
+    return this.dims;
+  }
+
+  get entries(): ArrayLike<Entry> | undefined {
+    this.decoded ??= tensorFacts(this.tensor, SHAPE_ENTRY_LIMIT);
+    return this.decoded.entries;
+  }
 }
 
 /**
@@ -111,10 +136,11 @@ function shapeVector(facts: ValueFacts | undefined): Entry[] | undefined {
  * entries inference already folded; else the producing node evaluated on its inputs'
  * constants (recursively), with the limit for constants instead of the one for shapes.
  */
-function constantResolver(graph: Graph, values: ReadonlyMap<string, ValueFacts>, producers: ReadonlyMap<string, Node>, opset: number): (value: string) => ConstantTensor | undefined {
+function constantResolver(graph: Graph, factsOf: (value: string) => ValueFacts | undefined, producer: (value: string) => Node | undefined, opset: number): (value: string) => ConstantTensor | undefined {
   const cache = new Map<string, ConstantTensor | undefined>();
   const resolve = (value: string): ConstantTensor | undefined => {
-    if (cache.has(value)) return cache.get(value);
+    const known = cache.get(value);
+    if (known || cache.has(value)) return known;
     // Marked first, so that a value on a cycle reads as not constant instead of recursing forever.
     cache.set(value, undefined);
     const result = compute(value);
@@ -124,9 +150,9 @@ function constantResolver(graph: Graph, values: ReadonlyMap<string, ValueFacts>,
   const compute = (value: string): ConstantTensor | undefined => {
     const tensor = graph.initializers.get(value);
     if (tensor) return decodeTensor(tensor);
-    const folded = asConstant(values.get(value));
+    const folded = asConstant(factsOf(value));
     if (folded) return folded;
-    const node = producers.get(value);
+    const node = producer(value);
     if (!node) return undefined;
     const inputs: ValueFacts[] = [];
     for (const name of node.inputs) {

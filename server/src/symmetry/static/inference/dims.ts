@@ -7,9 +7,18 @@ import type { Entry } from "./types";
 
 export const UNKNOWN_DIM: Dim = { kind: "unknown" };
 
+/**
+ * A static dim. Dims are never modified, so the small sizes that fill a network's shapes are
+ * made once and shared, rather than made anew for every value of the graph.
+ */
 export function staticDim(value: number): Dim {
-  return { kind: "static", value };
+  const shared = Number.isInteger(value) && value >= 0 && value < SHARED_SIZES && !Object.is(value, -0);
+  if (!shared) return { kind: "static", value };
+  return (sharedStaticDims[value] ??= { kind: "static", value });
 }
+
+const SHARED_SIZES = 4096;
+const sharedStaticDims: Dim[] = [];
 
 /** The dims as numbers, when every one is static. */
 export function staticDims(shape: readonly Dim[] | undefined): number[] | undefined {
@@ -76,19 +85,45 @@ export function broadcastDims(a: Dim, b: Dim): Dim {
 
 const ONE = staticDim(1);
 
-/** The numpy broadcast of several shapes (aligned at their last axes). */
-export function broadcastShapes(shapes: readonly (readonly Dim[])[]): Dim[] {
-  const rank = Math.max(0, ...shapes.map((shape) => shape.length));
+/**
+ * The numpy broadcast of several shapes (aligned at their last axes). Often one of the shapes
+ * is the broadcast (a bias added to a feature map): that shape is returned then, not a copy.
+ */
+export function broadcastShapes(shapes: readonly (readonly Dim[])[]): readonly Dim[] {
+  let rank = 0;
+  for (const shape of shapes) rank = Math.max(rank, shape.length);
+  for (const shape of shapes) if (shape.length === rank && isBroadcastOf(shape, shapes)) return shape;
   const result: Dim[] = [];
-  for (let axis = 0; axis < rank; axis++) {
-    let dim = ONE;
-    for (const shape of shapes) {
-      const own = shape[axis - (rank - shape.length)];
-      if (own) dim = broadcastDims(dim, own);
-    }
-    result.push(dim);
-  }
+  for (let axis = 0; axis < rank; axis++) result.push(broadcastAxis(shapes, axis, rank));
   return result;
+}
+
+/** One axis of the broadcast of shapes of at most `rank` axes. */
+function broadcastAxis(shapes: readonly (readonly Dim[])[], axis: number, rank: number): Dim {
+  let dim = ONE;
+  for (const shape of shapes) {
+    const own = shape[axis - (rank - shape.length)];
+    if (own) dim = broadcastDims(dim, own);
+  }
+  return dim;
+}
+
+function isBroadcastOf(candidate: readonly Dim[], shapes: readonly (readonly Dim[])[]): boolean {
+  for (let axis = 0; axis < candidate.length; axis++) if (!sameDim(candidate[axis], broadcastAxis(shapes, axis, candidate.length))) return false;
+  return true;
+}
+
+/** Whether two shapes have the same dims (static sizes and symbols equal, unknown ones unknown in both). */
+export function sameDims(a: readonly Dim[], b: readonly Dim[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let axis = 0; axis < a.length; axis++) if (!sameDim(a[axis], b[axis])) return false;
+  return true;
+}
+
+function sameDim(a: Dim, b: Dim): boolean {
+  if (a.kind === "static") return b.kind === "static" && a.value === b.value;
+  if (a.kind === "symbolic") return b.kind === "symbolic" && a.name === b.name;
+  return b.kind === "unknown";
 }
 
 

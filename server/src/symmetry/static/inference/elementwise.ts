@@ -60,10 +60,19 @@ const cast: Infer = ({ node, inputs, entryLimit }) => {
 
 /** The output shape of a broadcasting op; before opset 7 the other inputs broadcast onto the first, whose shape the output keeps. */
 function broadcastShape(input: InferenceInput): readonly Dim[] | undefined {
-  const shapes = input.inputs.filter((_, i) => input.node.inputs[i] !== "").map((facts) => facts.shape);
-  const legacy = input.opset < 7 || (input.opset < 8 && ["Max", "Min", "Sum", "Mean"].includes(input.node.opType));
+  const present = input.node.inputs.includes("") ? input.inputs.filter((_, i) => input.node.inputs[i] !== "") : input.inputs;
+  const shapes = present.map((facts) => facts.shape);
+  const legacy = input.opset < 7 || (input.opset < 8 && LEGACY_UNTIL_8.has(input.node.opType));
   if (legacy) return shapes[0];
-  return shapes.every((shape): shape is readonly Dim[] => shape !== undefined) ? broadcastShapes(shapes) : undefined;
+  return allKnown(shapes) ? broadcastShapes(shapes) : undefined;
+}
+
+/** The variadic ops that kept the legacy broadcast until opset 8. */
+const LEGACY_UNTIL_8 = new Set(["Max", "Min", "Sum", "Mean"]);
+
+function allKnown(shapes: readonly (readonly Dim[] | undefined)[]): shapes is readonly (readonly Dim[])[] {
+  for (const shape of shapes) if (shape === undefined) return false;
+  return true;
 }
 
 /**
@@ -75,9 +84,13 @@ function broadcasting(boolOutput: boolean): Infer {
     const { node, inputs, entryLimit } = input;
     const shape = broadcastShape(input);
     const elementType = boolOutput ? "bool" : inputs[0].elementType;
-    const combine = isFoldableBinary(node.opType) ? binaryEntryOp(node.opType, elementType) : undefined;
-    const foldable = combine && inputs.length >= 2 && !node.attributes.has("axis");
-    return [outputFacts(shape, elementType, entryLimit, foldable ? (dims) => foldBroadcast(inputs, dims, combine) : undefined)];
+    const foldable = isFoldableBinary(node.opType) && inputs.length >= 2 && !node.attributes.has("axis");
+    // The entry-wise function is looked up only for outputs small enough to fold (shape computations).
+    const fold = (dims: number[]) => {
+      const combine = binaryEntryOp(node.opType, elementType);
+      return combine && foldBroadcast(inputs, dims, combine);
+    };
+    return [outputFacts(shape, elementType, entryLimit, foldable ? fold : undefined)];
   };
 }
 

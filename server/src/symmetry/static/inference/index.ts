@@ -30,5 +30,7 @@ export function inferNode(node: Node, inputs: readonly ValueFacts[], opset: numb
   } catch {
     // A model can hold anything (a Relu without inputs, a perm of strings): such a node gets no facts.
   }
+  // Most functions give one facts object per output: their list is then the answer as it is.
+  if (outputs.length === node.outputs.length && outputs.every(Boolean)) return outputs;
   return node.outputs.map((_, i) => outputs[i] ?? NOTHING_KNOWN);
 }

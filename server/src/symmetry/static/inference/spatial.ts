@@ -5,7 +5,7 @@
  */
 import { intAttribute, intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Dim, Node } from "../../../onnx/model";
-import { divideDim, dimFromEntry, normalizeAxes, offsetDim, scaleDim, staticDim, UNKNOWN_DIM, unknownDims } from "./dims";
+import { divideDim, dimFromEntry, normalizeAxes, offsetDim, sameDims, scaleDim, staticDim, UNKNOWN_DIM, unknownDims } from "./dims";
 import { intsFromAttributeOrInput, numberEntries, type Infer, type ValueFacts } from "./types";
 
 /** The window of a conv or pool along each spatial axis. */
@@ -21,11 +21,10 @@ interface Window {
 
 function windowOf(node: Node, kernel: number[]): Window {
   const count = kernel.length;
-  const ones = kernel.map(() => 1);
   return {
     kernel,
-    strides: intsAttribute(node, "strides") ?? ones,
-    dilations: intsAttribute(node, "dilations") ?? ones,
+    strides: intsAttribute(node, "strides") ?? new Array<number>(count).fill(1),
+    dilations: intsAttribute(node, "dilations") ?? new Array<number>(count).fill(1),
     pads: intsAttribute(node, "pads") ?? new Array<number>(2 * count).fill(0),
     autoPad: stringAttribute(node, "auto_pad", "NOTSET"),
     ceil: intAttribute(node, "ceil_mode", 0) === 1,
@@ -35,8 +34,12 @@ function windowOf(node: Node, kernel: number[]): Window {
 /** Whether the window's lists fit its spatial rank (a malformed node gets no shape rather than a wrong one). */
 function consistent(window: Window): boolean {
   const count = window.kernel.length;
-  const positive = (values: number[]) => values.every((value) => Number.isInteger(value) && value > 0);
   return window.strides.length === count && window.dilations.length === count && window.pads.length === 2 * count && positive(window.strides) && positive(window.dilations) && positive(window.kernel);
+}
+
+function positive(values: readonly number[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!(Number.isInteger(values[i]) && values[i] > 0)) return false;
+  return true;
 }
 
 /**
@@ -52,7 +55,8 @@ function windowOutput(input: Dim, window: Window, axis: number): Dim {
     return staticDim(Math.ceil(input.value / stride));
   }
   const count = window.kernel.length;
-  const [begin, end] = window.autoPad === "VALID" ? [0, 0] : [window.pads[axis], window.pads[axis + count]];
+  const begin = window.autoPad === "VALID" ? 0 : window.pads[axis];
+  const end = window.autoPad === "VALID" ? 0 : window.pads[axis + count];
   if (input.kind !== "static") return stride === 1 && begin + end === extent - 1 ? input : UNKNOWN_DIM;
   const span = input.value + begin + end - extent;
   if (span < 0) return UNKNOWN_DIM;
@@ -72,13 +76,19 @@ export function windowsAlong(size: number, begin: number, end: number, reach: nu
   return ceilMode && (count - 1) * stride >= size + begin ? count - 1 : count;
 }
 
-/** [N, channels, spatial outputs], or what is known of it. */
+/**
+ * [N, channels, spatial outputs], or what is known of it: the input's shape itself when they are
+ * the same (a convolution that keeps the size and the channels), not a copy.
+ */
 function spatialOutput(x: ValueFacts, channels: Dim, window: Window, spatial: (input: Dim, axis: number) => Dim): readonly Dim[] | undefined {
   const count = window.kernel.length;
   if (x.shape && x.shape.length !== count + 2) return undefined;
   if (!consistent(window)) return x.shape ? unknownDims(x.shape.length) : unknownDims(count + 2);
-  const batch = x.shape?.[0] ?? UNKNOWN_DIM;
-  return [batch, channels, ...window.kernel.map((_, axis) => spatial(x.shape?.[axis + 2] ?? UNKNOWN_DIM, axis))];
+  const shape = new Array<Dim>(count + 2);
+  shape[0] = x.shape?.[0] ?? UNKNOWN_DIM;
+  shape[1] = channels;
+  for (let axis = 0; axis < count; axis++) shape[axis + 2] = spatial(x.shape?.[axis + 2] ?? UNKNOWN_DIM, axis);
+  return x.shape && sameDims(x.shape, shape) ? x.shape : shape;
 }
 
 /** The kernel's spatial size: the attribute, else the weight's trailing dims when static. */

@@ -13,12 +13,12 @@
  *   only a sum over the axis (a dot product) makes invariant. Anything else acts on components
  *   one by one, which rotations do not commute with.
  */
-import type { Node } from "../../../onnx/model";
+import type { Dim, Node } from "../../../onnx/model";
 import { intAttribute } from "../../../onnx/attributes";
-import { acted, isInvariant, lost, mergeEffects, sameRole, unknown, type ActedState, type AxisRole, type State } from "../domain";
+import { acted, actedSharing, isInvariant, lost, mergeEffects, sameRole, unknown, type ActedState, type AxisRole, type State } from "../domain";
 import { movesEntries } from "../groups";
 import { followingMergedAxes, type Rule, type RuleInput } from "../rule";
-import { axisInWords, checkFixedTensor, formatNumber, holdsPlaneAxis, isGroupOfValues, isZeroConstant, rankOf, sameExponent, significantDifference, staticSize, trivialOnOneEntry, variationAlong } from "./common";
+import { axisInWords, checkFixedTensor, formatNumber, holdsPlaneAxis, isGroupOfValues, isZeroConstant, rankOf, sameExponent, significantDifference, trivialOnOneEntry, variationAlong } from "./common";
 
 /** How an op combines its operands' values: what decides value groups and rotations. */
 type Combination = "add" | "subtract" | "mean" | "extremum" | "multiply" | "divide" | "power" | "select" | "prelu" | "equal" | "order" | "logical" | "mod";
@@ -73,6 +73,8 @@ interface Operand {
   state: ActedState;
   /** Undefined when not known. */
   rank: number | undefined;
+  /** Its shape, when known and of its rank (a stale value info of another rank says nothing about its axes). */
+  shape: readonly Dim[] | undefined;
   /** Left alone by the group: weights, constants, inputs held fixed, and values computed from them only. */
   fixed: boolean;
 }
@@ -90,7 +92,9 @@ function broadcastRule(combination: Combination): Rule {
   return followingMergedAxes((input) => {
     const operands = input.node.inputs.map((name, i): Operand => {
       const state = input.inputs[i];
-      return { name, state, rank: name === "" ? 0 : rankOf(state, name, input.facts), fixed: isInvariant(state) };
+      const rank = name === "" ? 0 : rankOf(state, name, input.facts);
+      const shape = name === "" ? undefined : input.facts.shape(name);
+      return { name, state, rank, shape: shape?.length === rank ? shape : undefined, fixed: isInvariant(state) };
     });
     // Sum, Mean, Max and Min of one operand are that operand.
     if (operands.length === 1) return [operands[0].state];
@@ -101,34 +105,35 @@ function broadcastRule(combination: Combination): Rule {
 }
 
 function outputRank(operands: readonly Operand[]): number | undefined {
-  return operands.some((operand) => operand.rank === undefined) ? undefined : Math.max(...operands.map((operand) => operand.rank as number));
-}
-
-function partAt(operand: Operand, outputAxis: number, rank: number, input: RuleInput): Part {
-  const axis = outputAxis - (rank - (operand.rank as number));
-  if (axis < 0) return { axis: undefined, role: undefined, spread: false };
-  // A shape of another rank than the roles (a stale value info) says nothing about these axes.
-  const sized = input.facts.shape(operand.name)?.length === operand.rank;
-  return { axis, role: operand.state.roles[axis], spread: !sized || staticSize(input.facts, operand.name, axis) !== 1 };
-}
-
-/** partAt for every output axis, with the operand's shape looked up once (this runs for every Add and Mul of a network). */
-function partsOf(operand: Operand, rank: number, input: RuleInput): Part[] {
-  const shape = input.facts.shape(operand.name);
-  // A shape of another rank than the roles (a stale value info) says nothing about these axes.
-  const sized = shape !== undefined && shape.length === operand.rank;
-  const offset = rank - (operand.rank as number);
-  const parts: Part[] = [];
-  for (let outputAxis = 0; outputAxis < rank; outputAxis++) {
-    const axis = outputAxis - offset;
-    if (axis < 0) {
-      parts.push({ axis: undefined, role: undefined, spread: false });
-      continue;
-    }
-    const dim = sized ? shape[axis] : undefined;
-    parts.push({ axis, role: operand.state.roles[axis], spread: !sized || dim?.kind !== "static" || dim.value !== 1 });
+  let rank = -Infinity;
+  for (const operand of operands) {
+    if (operand.rank === undefined) return undefined;
+    rank = Math.max(rank, operand.rank);
   }
-  return parts;
+  return rank;
+}
+
+function partAt(operand: Operand, outputAxis: number, rank: number): Part {
+  const axis = outputAxis - (rank - (operand.rank as number));
+  return axis < 0 ? { axis: undefined, role: undefined, spread: false } : { axis, role: operand.state.roles[axis], spread: spreadsAlong(operand, outputAxis, rank) };
+}
+
+/*
+ * roleAlong and spreadsAlong are partAt's role and spread without the object: moveEntries asks
+ * them for every operand and axis of every Add and Mul of a network.
+ */
+
+function roleAlong(operand: Operand, outputAxis: number, rank: number): AxisRole | undefined {
+  const axis = outputAxis - (rank - (operand.rank as number));
+  return axis < 0 ? undefined : operand.state.roles[axis];
+}
+
+/** Whether the operand may have more than one entry along the output axis (false where it has no such axis). */
+function spreadsAlong(operand: Operand, outputAxis: number, rank: number): boolean {
+  const axis = outputAxis - (rank - (operand.rank as number));
+  if (axis < 0) return false;
+  const dim = operand.shape?.[axis];
+  return dim?.kind !== "static" || dim.value !== 1;
 }
 
 function unknownRank(node: Node, operands: readonly Operand[]): State {
@@ -147,43 +152,41 @@ function moveEntries(input: RuleInput, operands: readonly Operand[]): State {
   const { node } = input;
   const rank = outputRank(operands);
   if (rank === undefined) return unknownRank(node, operands);
-  const parts = operands.map((operand) => partsOf(operand, rank, input));
-  const roles: (AxisRole | undefined)[] = [];
+  const roles = new Array<AxisRole | undefined>(rank);
   for (let axis = 0; axis < rank; axis++) {
-    const bearers: number[] = [];
-    for (let i = 0; i < operands.length; i++) if (parts[i][axis].role && parts[i][axis].spread) bearers.push(i);
-    const role = bearers.length > 0 ? parts[bearers[0]][axis].role : roleOfOneEntry(input, partsAlong(parts, axis));
+    const bearer = firstBearer(operands, axis, rank, 0);
+    const role = bearer !== undefined ? roleAlong(operands[bearer], axis, rank) : roleOfOneEntry(input, operands, axis, rank);
     if (role === "unclear") return unknown(node, `only operands of one entry along axis ${axis} say how the group moves it`);
-    const disagreeing = firstDisagreeing(parts, bearers, axis, role);
-    if (disagreeing !== undefined) {
-      const [first, other] = [operands[bearers[0]].name, operands[disagreeing].name];
-      return lost(node, `${first} has ${axisInWords(axis, role)} where ${other} has ${axisInWords(axis, parts[disagreeing][axis].role)}: the group moves them differently`);
+    const disagreeing = bearer !== undefined ? firstDisagreeing(operands, bearer, axis, rank, role) : undefined;
+    if (bearer !== undefined && disagreeing !== undefined) {
+      const [first, other] = [operands[bearer].name, operands[disagreeing].name];
+      return lost(node, `${first} has ${axisInWords(axis, role)} where ${other} has ${axisInWords(axis, roleAlong(operands[disagreeing], axis, rank))}: the group moves them differently`);
     }
-    roles.push(role);
+    roles[axis] = role;
   }
-  for (let i = 0; i < operands.length; i++) {
-    const operand = operands[i];
-    const problem = operand.fixed ? fixedOperandProblem(input, operand, roles, rank) : movingOperandProblem(input, operand, parts[i], roles);
+  for (const operand of operands) {
+    const problem = operand.fixed ? fixedOperandProblem(input, operand, roles, rank) : movingOperandProblem(input, operand, roles);
     if (problem) return problem;
   }
-  return acted(roles, 0, mergeEffects(operands.map((operand) => operand.state)));
+  return actedSharing(input.inputs, roles, 0, mergeEffects(input.inputs));
 }
 
 /*
  * moveEntries runs for every Add and Mul of a network: its loop over axes calls these instead of
- * closures over the axis, which would allocate a context per axis.
+ * closures over the axis, and they build no arrays, which would add up.
  */
 
-/** Each operand's part along one output axis. */
-function partsAlong(parts: readonly (readonly Part[])[], axis: number): Part[] {
-  const along: Part[] = [];
-  for (const operandParts of parts) along.push(operandParts[axis]);
-  return along;
+/** The first operand from `from` on that bears a role along the axis: one that moves it and has more than one entry there. */
+function firstBearer(operands: readonly Operand[], axis: number, rank: number, from: number): number | undefined {
+  for (let i = from; i < operands.length; i++) if (roleAlong(operands[i], axis, rank) && spreadsAlong(operands[i], axis, rank)) return i;
+  return undefined;
 }
 
-/** The first of the bearers whose role along the axis is not `role`. */
-function firstDisagreeing(parts: readonly (readonly Part[])[], bearers: readonly number[], axis: number, role: AxisRole | undefined): number | undefined {
-  for (const i of bearers) if (!sameRole(parts[i][axis].role, role)) return i;
+/** The first bearer after `bearer` whose role along the axis is not `role`. */
+function firstDisagreeing(operands: readonly Operand[], bearer: number, axis: number, rank: number, role: AxisRole | undefined): number | undefined {
+  for (let i = firstBearer(operands, axis, rank, bearer + 1); i !== undefined; i = firstBearer(operands, axis, rank, i + 1)) {
+    if (!sameRole(roleAlong(operands[i], axis, rank), role)) return i;
+  }
   return undefined;
 }
 
@@ -192,16 +195,18 @@ function firstDisagreeing(parts: readonly (readonly Part[])[], bearers: readonly
  * role, when no operand spreads along it either (the output has one entry); none, when the roles
  * there do nothing to one entry (a shift of a single cell), so the spreading operands decide.
  */
-function roleOfOneEntry(input: RuleInput, parts: readonly Part[]): AxisRole | undefined | "unclear" {
-  const roles: AxisRole[] = [];
+function roleOfOneEntry(input: RuleInput, operands: readonly Operand[], axis: number, rank: number): AxisRole | undefined | "unclear" {
+  let first: AxisRole | undefined;
   let spreads = false;
-  for (const part of parts) {
-    if (part.role) roles.push(part.role);
-    if (part.spread) spreads = true;
+  for (const operand of operands) {
+    first ??= roleAlong(operand, axis, rank);
+    if (spreadsAlong(operand, axis, rank)) spreads = true;
   }
-  if (roles.length === 0) return undefined;
-  if (!spreads) return roles[0];
-  for (const role of roles) if (!trivialOnOneEntry(role, input.group)) return "unclear";
+  if (first === undefined || !spreads) return first;
+  for (const operand of operands) {
+    const role = roleAlong(operand, axis, rank);
+    if (role && !trivialOnOneEntry(role, input.group)) return "unclear";
+  }
   return undefined;
 }
 
@@ -209,8 +214,7 @@ function roleOfOneEntry(input: RuleInput, parts: readonly Part[]): AxisRole | un
 function fixedOperandProblem(input: RuleInput, operand: Operand, roles: readonly (AxisRole | undefined)[], rank: number): State | undefined {
   if (operand.name === "") return undefined;
   const offset = rank - (operand.rank as number);
-  const met = Array.from({ length: operand.rank as number }, (_, axis) => ({ role: roles[axis + offset], label: axisInWords(axis + offset, roles[axis + offset]) }));
-  const check = checkFixedTensor(operand.name, met, input.group, input.facts);
+  const check = checkFixedTensor(operand.name, roles.slice(offset), (axis) => axisInWords(axis + offset, roles[axis + offset]), input.group, input.facts);
   if (check.kind === "varies") return lost(input.node, check.reason);
   if (check.kind === "unsure") return unknown(input.node, check.reason);
   return undefined;
@@ -221,22 +225,24 @@ function fixedOperandProblem(input: RuleInput, operand: Operand, roles: readonly
  * has one entry there, whether it is the same all along that axis cannot be told. Under quarter
  * turns it must also spread along both plane axes or neither (the turn swaps them).
  */
-function movingOperandProblem(input: RuleInput, operand: Operand, parts: readonly Part[], roles: readonly (AxisRole | undefined)[]): State | undefined {
+function movingOperandProblem(input: RuleInput, operand: Operand, roles: readonly (AxisRole | undefined)[]): State | undefined {
   const { node, group } = input;
-  // Loops rather than findIndex, flatMap and filter: this runs for every Add and Mul of a network.
-  for (let still = 0; still < roles.length; still++) {
-    if (roles[still] === undefined || !parts[still].spread || parts[still].role !== undefined) continue;
+  const rank = roles.length;
+  // Loops and counts rather than findIndex, flatMap and filter: this runs for every Add and Mul of a network.
+  for (let still = 0; still < rank; still++) {
+    if (roles[still] === undefined || !spreadsAlong(operand, still, rank) || roleAlong(operand, still, rank) !== undefined) continue;
     return unknown(node, `${operand.name} does not move ${axisInWords(still, roles[still])}, which another operand moves, so whether it is the same all along it cannot be told`);
   }
-  const planeAxes: number[] = [];
-  const spread: number[] = [];
-  for (let axis = 0; axis < roles.length; axis++) {
+  let planeAxes = 0;
+  let spread = 0;
+  let firstSpread = 0;
+  for (let axis = 0; axis < rank; axis++) {
     if (!holdsPlaneAxis(roles[axis], group)) continue;
-    planeAxes.push(axis);
-    if (parts[axis].spread) spread.push(axis);
+    planeAxes++;
+    if (spreadsAlong(operand, axis, rank) && spread++ === 0) firstSpread = axis;
   }
-  if (spread.length > 0 && spread.length < planeAxes.length) {
-    return unknown(node, `${operand.name} spreads along ${axisInWords(spread[0], roles[spread[0]])} but not along the other axis of ${group.name}'s plane`);
+  if (spread > 0 && spread < planeAxes) {
+    return unknown(node, `${operand.name} spreads along ${axisInWords(firstSpread, roles[firstSpread])} but not along the other axis of ${group.name}'s plane`);
   }
   return undefined;
 }
@@ -354,7 +360,7 @@ function rotate(input: RuleInput, operands: readonly Operand[], combination: Com
   if (rank === undefined) return unknownRank(input.node, operands);
   const roles: (AxisRole | undefined)[] = [];
   for (let axis = 0; axis < rank; axis++) {
-    const parts = operands.map((operand) => partAt(operand, axis, rank, input));
+    const parts = operands.map((operand) => partAt(operand, axis, rank));
     const outcome = parts.some((part) => part.role) ? rotatedAxis(input, operands, parts, axis, combination) : { role: undefined };
     if ("state" in outcome) return outcome.state;
     roles.push(outcome.role);

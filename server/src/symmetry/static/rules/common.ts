@@ -3,7 +3,7 @@
  * add here what more than one family needs, instead of copying it.
  */
 import { intsAttribute } from "../../../onnx/attributes";
-import type { Node } from "../../../onnx/model";
+import type { Dim, Node } from "../../../onnx/model";
 import { mergedPartsInWords, withEffect, type ActedState, type AxisRole, type Effect, type MergedRole, type State } from "../domain";
 import type { ConstantTensor, GraphFacts } from "../facts";
 import type { AnalysisGroup } from "../groups";
@@ -44,7 +44,18 @@ export function rolesOf(state: ActedState, value: string, facts: GraphFacts): (A
 
 /** The static size of one axis of a value, when known. */
 export function staticSize(facts: GraphFacts, value: string, axis: number): number | undefined {
-  const dim = facts.shape(value)?.[axis];
+  return sizeOf(facts.shape(value)?.[axis]);
+}
+
+/** The static sizes of `count` axes of a value from axis `first` on (undefined where not known), its shape looked up once. */
+export function staticSizes(facts: GraphFacts, value: string, first: number, count: number): (number | undefined)[] {
+  const shape = facts.shape(value);
+  const sizes = new Array<number | undefined>(count);
+  for (let i = 0; i < count; i++) sizes[i] = sizeOf(shape?.[first + i]);
+  return sizes;
+}
+
+function sizeOf(dim: Dim | undefined): number | undefined {
   return dim?.kind === "static" ? dim.value : undefined;
 }
 
@@ -179,7 +190,7 @@ export function poolingProblem(roles: readonly (AxisRole | undefined)[], axes: r
 // Fixed tensors (weights, biases, embeddings) that meet moved tensors
 
 /** One axis of a fixed tensor: the role of the moved axis it meets (undefined where nothing moves), and that axis in words. */
-export interface MetAxis {
+interface MetAxis {
   role: AxisRole | undefined;
   /** `axis 1 (token)` (see axisInWords). */
   label: string;
@@ -192,9 +203,13 @@ export type FixedTensorCheck =
   /** Its values are not known, or it meets the group in a way this check does not model. */
   | { kind: "unsure"; reason: string };
 
+const LEFT_ALONE: FixedTensorCheck = { kind: "invariant" };
+
 /**
  * Whether a fixed tensor (weights, a bias, a positional embedding) is left alone by the group
- * where it meets moved tensors: `met` has one entry per axis of the tensor. An axis of one entry
+ * where it meets moved tensors: `metRoles` has one entry per axis of the tensor, the role of
+ * the moved axis it meets, which `labelOf` puts in words (only when a message needs it: most
+ * fixed tensors are biases of one entry along every moved axis). An axis of one entry
  * is broadcast, the same all along the axis it meets; a merged axis is looked at part by part.
  * The test is exact, not "constant along every moved axis": g.c = c for each generator of the
  * group (a shift by the step, a reversal, a quarter turn with the permutation of a channel axis
@@ -202,13 +217,19 @@ export type FixedTensorCheck =
  * radial one keeps quarter turns. Differences within float rounding (significantDifference) do
  * not count. Rotation groups (geometric roles) are not handled here.
  */
-export function checkFixedTensor(value: string, met: readonly MetAxis[], group: AnalysisGroup, facts: GraphFacts): FixedTensorCheck {
+export function checkFixedTensor(value: string, metRoles: readonly (AxisRole | undefined)[], labelOf: (axis: number) => string, group: AnalysisGroup, facts: GraphFacts): FixedTensorCheck {
+  // Most fixed tensors (a per-channel bias) meet no moved axis at all, or none with more than one
+  // entry, which a weight's sizes tell without decoding it (unless a node computes a value of that name too).
+  if (metRoles.every((role) => role === undefined)) return LEFT_ALONE;
+  const initializer = facts.model.graph.initializers.get(value);
+  if (initializer && !spreadsAlongMovedAxis(metRoles, initializer.dims) && !facts.producer(value)) return LEFT_ALONE;
   const constant = facts.constant(value);
   const sizes = constant?.dims ?? facts.shape(value)?.map((dim) => (dim.kind === "static" ? dim.value : undefined));
-  const spread = met.map((axis, index) => axis.role !== undefined && sizes?.[index] !== 1);
-  if (!spread.includes(true)) return { kind: "invariant" };
+  if (!spreadsAlongMovedAxis(metRoles, sizes)) return LEFT_ALONE;
+  const spread = (axis: number) => metRoles[axis] !== undefined && sizes?.[axis] !== 1;
+  const met = metRoles.map((role, axis): MetAxis => ({ role, label: labelOf(axis) }));
   if (!constant) {
-    const where = listInWords(met.filter((_, index) => spread[index]).map((axis) => axis.label), "and");
+    const where = listInWords(met.filter((_, axis) => spread(axis)).map((axis) => axis.label), "and");
     return { kind: "unsure", reason: `${value} is not a constant of the model, so whether it varies along ${where}, which ${group.name} moves, cannot be decided` };
   }
   const expanded = expandMergedAxes(constant, met);
@@ -220,7 +241,13 @@ export function checkFixedTensor(value: string, met: readonly MetAxis[], group: 
     const difference = largestChange(expanded.values, expanded.dims, move.source);
     if (significantDifference(difference, constant)) return { kind: "varies", reason: `${value} ${move.describe}: largest difference ${formatNumber(difference)}` };
   }
-  return { kind: "invariant" };
+  return LEFT_ALONE;
+}
+
+/** Whether a fixed tensor of these sizes has more than one entry (or may have) along some axis that meets a moved one. */
+function spreadsAlongMovedAxis(metRoles: readonly (AxisRole | undefined)[], sizes: readonly (number | undefined)[] | undefined): boolean {
+  for (let axis = 0; axis < metRoles.length; axis++) if (metRoles[axis] !== undefined && sizes?.[axis] !== 1) return true;
+  return false;
 }
 
 /**

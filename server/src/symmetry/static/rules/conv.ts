@@ -13,12 +13,12 @@
  */
 import { intAttribute, intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
-import { acted, isInvariant, lost, mergeEffects, movesNoAxis, ratio, timesRatio, unknown, type ActedState, type AxisRole, type Effect, type State } from "../domain";
+import { acted, actedSharing, isInvariant, lost, mergeEffects, movesNoAxis, ratio, timesRatio, unknown, type ActedState, type AxisRole, type Effect, type State } from "../domain";
 import type { GraphFacts } from "../facts";
 import type { AnalysisGroup, Generator } from "../groups";
 import { flipCells, identityCells, inverseTurnCells, kernelBank, matchChannels, type KernelBank } from "../kernels";
 import type { Rule, RuleInput } from "../rule";
-import { formatNumber, isZeroConstant, sameExponent, staticSize, withEffects } from "./common";
+import { formatNumber, isZeroConstant, sameExponent, staticSizes, withEffects } from "./common";
 import { movesInWords, planeAxes, planeProblem, readWindows, slideSpatialRoles, type SlideOutcome } from "./window";
 
 const conv: Rule = (input) => {
@@ -26,15 +26,10 @@ const conv: Rule = (input) => {
   const prepared = prepare(input);
   if ("done" in prepared) return [prepared.done];
   const { kernel, spatialRoles } = prepared;
-  const sizes = spatialRoles.map((_, axis) => staticSize(facts, node.inputs[0], axis + 2));
+  const sizes = staticSizes(facts, node.inputs[0], 2, spatialRoles.length);
   const windows = readWindows(node, kernel, sizes);
   if (typeof windows === "string") return [unknown(node, windows)];
-  const spatial = slideSpatialRoles(spatialRoles, windows, sizes, {
-    node,
-    group: input.group,
-    borders: { padding: "zero padding at the borders", shrinking: "the grid shrinks (valid convolution)" },
-    ceilMode: false,
-  });
+  const spatial = slideSpatialRoles(spatialRoles, windows, sizes, { node, group: input.group, borders: CONV_BORDERS, ceilMode: false });
   return [convolved(input, prepared, spatial, "conv")];
 };
 
@@ -52,6 +47,8 @@ const convTranspose: Rule = (input) => {
   return [convolved(input, prepared, spatial, "transposed")];
 };
 
+const CONV_BORDERS = { padding: "zero padding at the borders", shrinking: "the grid shrinks (valid convolution)" };
+
 interface Prepared {
   kernel: number[];
   batch: AxisRole | undefined;
@@ -64,21 +61,20 @@ interface Prepared {
  * group does not move (done then), a known kernel, and the batch and channel axes' roles.
  */
 function prepare({ node, group, inputs, facts }: RuleInput): Prepared | { done: State } {
-  const [x, ...parameters] = inputs;
-  if (!parameters.every(isInvariant)) return { done: unknown(node, "its weights or bias change with the model's input, which is not analysed") };
+  const x = inputs[0];
+  for (let i = 1; i < inputs.length; i++) if (!isInvariant(inputs[i])) return { done: unknown(node, "its weights or bias change with the model's input, which is not analysed") };
   const values = biasBreaksValues(node, group, x, facts);
   if (values) return { done: values };
   if (movesNoAxis(x)) return { done: acted(x.roles.map(() => undefined), x.exponent, mergeEffects(inputs)) };
-  const weightDims = facts.shape(node.inputs[1])?.map((dim) => (dim.kind === "static" ? dim.value : undefined));
-  const kernel = intsAttribute(node, "kernel_shape") ?? weightDims?.slice(2);
+  const kernel = intsAttribute(node, "kernel_shape") ?? facts.shape(node.inputs[1])?.slice(2).map((dim) => (dim.kind === "static" ? dim.value : undefined));
   if (!kernel || kernel.some((size) => size === undefined)) return { done: unknown(node, "the shape of its kernel is not known") };
   if (kernel.length !== x.roles.length - 2) return { done: unknown(node, `its kernel has ${kernel.length} spatial axes for an input of rank ${x.roles.length}`) };
-  const [batch, channel, ...spatialRoles] = x.roles;
+  const [batch, channel] = x.roles;
   if (batch?.kind === "geometric" || batch?.kind === "merged") return { done: unknown(node, "the group moves its batch axis in a way that a convolution's bias is not checked against") };
   if (channel?.kind === "grid") return { done: lost(node, `it mixes the channels of its input with its weights, and the group moves them as ${channel.groupAxis}`) };
   if (channel?.kind === "geometric") return { done: lost(node, `it mixes the components of the vector axis ${channel.groupAxis} (its input's channels) with its weights`) };
   if (channel?.kind === "merged") return { done: unknown(node, "its channel axis merges several axes, which it does not follow") };
-  return { kernel: kernel as number[], batch, channel, spatialRoles };
+  return { kernel: kernel as number[], batch, channel, spatialRoles: x.roles.slice(2) };
 }
 
 /** The output state of a convolution from the spatial outcome and the kernel check. */
@@ -87,7 +83,7 @@ function convolved(input: RuleInput, prepared: Prepared, spatial: SlideOutcome, 
   const channel = channelRole(input, prepared, layout);
   if ("failure" in channel) return channel.failure;
   const x = input.inputs[0];
-  return withEffects(acted([prepared.batch, channel.role, ...spatial.roles], x.exponent, mergeEffects(input.inputs)), spatial.effects);
+  return withEffects(actedSharing([x], [prepared.batch, channel.role, ...spatial.roles], x.exponent, mergeEffects(input.inputs)), spatial.effects);
 }
 
 /**
@@ -112,17 +108,16 @@ function channelRole(input: RuleInput, prepared: Prepared, layout: "conv" | "tra
   const sigma = prepared.channel?.kind === "permutation" ? prepared.channel.perms : undefined;
   const kernel = prepared.kernel;
   const transforms = group.generators.map((generator) => kernelTransform(generator, group, prepared));
-  if (transforms.every((cells) => cells === undefined) && !sigma) return { role: undefined };
+  if (transforms.every((cells) => cells === undefined) && !sigma) return CHANNELS_LEFT_ALONE;
   const weights = facts.constant(node.inputs[1]);
-  const words = movesInWords(group);
-  if (!weights) return { failure: unknown(node, `its weights ${node.inputs[1]} are not a known constant, so whether they commute with ${words} is not known`) };
+  if (!weights) return { failure: unknown(node, `its weights ${node.inputs[1]} are not a known constant, so whether they commute with ${movesInWords(group)} is not known`) };
   const bank = kernelBank(weights, intAttribute(node, "group", 1), layout);
   if (typeof bank === "string") return { failure: unknown(node, bank) };
   if (bank.dims.join() !== kernel.join()) return { failure: unknown(node, `its weights' kernels (${bank.dims.join("x")}) do not have its kernel_shape (${kernel.join("x")})`) };
   if (sigma && sigma.some((perm) => perm.length !== bank.inputs)) return { failure: unknown(node, `its input's permuted channel axis does not have the ${bank.inputs} channels its weights expect`) };
   const biasName = node.inputs[2];
   const bias = biasName ? facts.constant(biasName)?.values : undefined;
-  if (biasName && bias?.length !== bank.outputs) return { failure: unknown(node, `its bias ${biasName} is not a known constant of ${bank.outputs} entries, so whether it commutes with ${words} is not known`) };
+  if (biasName && bias?.length !== bank.outputs) return { failure: unknown(node, `its bias ${biasName} is not a known constant of ${bank.outputs} entries, so whether it commutes with ${movesInWords(group)} is not known`) };
   const perms: number[][] = [];
   for (const [g, generator] of group.generators.entries()) {
     const cells = transforms[g] ?? identityCells(kernel);
@@ -133,6 +128,8 @@ function channelRole(input: RuleInput, prepared: Prepared, layout: "conv" | "tra
   const identity = perms.every((perm) => perm.every((target, o) => target === o));
   return { role: identity ? undefined : { kind: "permutation", perms } };
 }
+
+const CHANNELS_LEFT_ALONE = { role: undefined };
 
 /** Where T^-1 W reads W for one generator, on this convolution's spatial axes; undefined when T moves none of them. */
 function kernelTransform(generator: Generator, analysis: AnalysisGroup, prepared: Prepared): number[] | undefined {

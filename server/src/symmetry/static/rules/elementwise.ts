@@ -6,6 +6,7 @@
  */
 import { acted, isInvariant, lost, unknown, withEffect, type State } from "../domain";
 import { floatAttribute } from "../../../onnx/attributes";
+import type { Node } from "../../../onnx/model";
 import { followingMergedAxes, type Rule, type RuleInput } from "../rule";
 
 interface UnaryFacts {
@@ -71,29 +72,32 @@ export const UNARY: Readonly<Record<string, UnaryFacts>> = {
 
 function unaryRule(facts: UnaryFacts): Rule {
   return ({ node, group, inputs }) => {
-    const [x] = inputs;
-    const outputs = [transform(x, facts, group.group.kind, node.opType, (reason) => lost(node, reason))];
-    return node.outputs.map((_, i) => (i === 0 ? outputs[0] : acted([])));
+    const output = transform(inputs[0], facts, group.group.kind, node);
+    // Plain loops, no closures: this runs for every activation of a network.
+    const outputs = [output];
+    for (let i = 1; i < node.outputs.length; i++) outputs.push(acted([]));
+    return outputs;
   };
 }
 
-function transform(x: RuleInput["inputs"][number], facts: UnaryFacts, groupKind: string, opType: string, fail: (reason: string) => State): State {
-  if (x.roles.some((role) => role?.kind === "geometric") && !facts.linear) {
-    return fail(`${opType} acts on each component of a vector separately, which rotations do not commute with`);
-  }
-  // Linear is not enough for positions: -(R p + t) = R (-p) - t, so negated points move the wrong way.
-  const positions = x.roles.find((role) => role?.kind === "geometric" && role.as === "point");
-  if (positions?.kind === "geometric" && !facts.keepsPositions) {
-    return fail(`${opType} of the positions along ${positions.groupAxis} is no position: translating the points by t moves it by -t`);
+function transform(x: RuleInput["inputs"][number], facts: UnaryFacts, groupKind: string, node: Node): State {
+  const opType = node.opType;
+  for (const role of x.roles) {
+    if (role?.kind !== "geometric") continue;
+    if (!facts.linear) return lost(node, `${opType} acts on each component of a vector separately, which rotations do not commute with`);
+    // Linear is not enough for positions: -(R p + t) = R (-p) - t, so negated points move the wrong way.
+    if (role.as === "point" && !facts.keepsPositions) {
+      return lost(node, `${opType} of the positions along ${role.groupAxis} is no position: translating the points by t moves it by -t`);
+    }
   }
   if (x.exponent === 0) return x;
   if (groupKind === "negate") {
     if (facts.odd) return x;
-    if (facts.even) return { ...x, exponent: 0 };
-    return fail(`${opType} is neither odd nor even, so negating its input changes its output in no fixed way`);
+    if (facts.even) return acted(x.roles, 0, x.approx);
+    return lost(node, `${opType} is neither odd nor even, so negating its input changes its output in no fixed way`);
   }
-  if (facts.homogeneous === undefined) return fail(`${opType} is not positively homogeneous: scaling its input does not scale its output`);
-  return { ...x, exponent: x.exponent * facts.homogeneous };
+  if (facts.homogeneous === undefined) return lost(node, `${opType} is not positively homogeneous: scaling its input does not scale its output`);
+  return acted(x.roles, x.exponent * facts.homogeneous, x.approx);
 }
 
 /** Clip keeps oddness only with symmetric bounds; its bounds must not move with the group. */

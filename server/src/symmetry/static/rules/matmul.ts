@@ -245,8 +245,7 @@ function unmovedOperandProblem(node: Node, group: AnalysisGroup, facts: GraphFac
     const broadcastable = staticSize(facts, operand.value, missing) === undefined;
     return (broadcastable ? unknown : lost)(node, `${meeting}, which the group does not move along it`);
   }
-  const met = operand.labels.map((other, axis) => ({ role: labelRoles.get(other), label: `axis ${axis}` }));
-  const check = checkFixedTensor(operand.value, met, group, facts);
+  const check = checkFixedTensor(operand.value, operand.labels.map((other) => labelRoles.get(other)), (axis) => `axis ${axis}`, group, facts);
   if (check.kind === "varies") return lost(node, `${meeting}, which ${group.name} does not leave alone: ${check.reason}`);
   return check.kind === "unsure" ? unknown(node, `${meeting}: ${check.reason}`) : undefined;
 }
@@ -326,7 +325,7 @@ function addBias(node: Node, group: AnalysisGroup, facts: GraphFacts, productSta
       const broadcastable = staticSize(facts, biasValue, missing - offset) === undefined;
       return (broadcastable ? unknown : lost)(node, `it adds the bias ${biasValue}, which the group does not move as it moves the product`);
     }
-    const check = checkFixedTensor(biasValue, biasRoles.map((_, axis) => ({ role: outputRoles[axis + offset], label: `axis ${axis}` })), group, facts);
+    const check = checkFixedTensor(biasValue, biasRoles.map((_, axis) => outputRoles[axis + offset]), (axis) => `axis ${axis}`, group, facts);
     if (check.kind === "varies") return lost(node, `it adds the bias ${biasValue}, which ${group.name} does not leave alone: ${check.reason}`);
     if (check.kind === "unsure") return unknown(node, check.reason);
   }

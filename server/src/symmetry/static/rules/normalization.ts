@@ -61,12 +61,19 @@ function stateOf(input: RuleInput, value: string): ActedState {
 /** Scales and biases must be left alone by the group where they meet moved axes. */
 function parameterProblem(node: Node, group: AnalysisGroup, facts: GraphFacts, x: ActedState, parameters: readonly Parameter[]): State | undefined {
   for (const parameter of parameters) {
-    const met = parameter.axes.map((axis) => ({ role: x.roles[axis], label: axisInWords(axis, x.roles[axis]) }));
-    const check = checkFixedTensor(parameter.name, met, group, facts);
+    const axes = parameter.axes;
+    // Per-channel parameters of a group that leaves the channels alone: nothing to check (or to build).
+    if (!meetsMovedAxis(x, axes)) continue;
+    const check = checkFixedTensor(parameter.name, axes.map((axis) => x.roles[axis]), (k) => axisInWords(axes[k], x.roles[axes[k]]), group, facts);
     if (check.kind === "varies") return lost(node, check.reason);
     if (check.kind === "unsure") return unknown(node, check.reason);
   }
   return undefined;
+}
+
+function meetsMovedAxis(x: ActedState, axes: readonly number[]): boolean {
+  for (const axis of axes) if (x.roles[axis] !== undefined) return true;
+  return false;
 }
 
 /** Normalized values do not change when the input is scaled, and change sign with it; a bias spoils oddness. */
@@ -98,7 +105,9 @@ const allFrom = (first: number, rank: number | undefined) => (rank === undefined
 
 /** Present optional inputs as parameters lining up with the given input axes. */
 function parametersAt(node: Node, indices: readonly number[], axes: readonly number[]): Parameter[] {
-  return indices.flatMap((index) => (node.inputs[index] ? [{ name: node.inputs[index], axes }] : []));
+  const parameters: Parameter[] = [];
+  for (const index of indices) if (node.inputs[index]) parameters.push({ name: node.inputs[index], axes });
+  return parameters;
 }
 
 /** InstanceNormalization: statistics over the spatial axes of each sample and channel; scale and bias per channel. */

@@ -13,14 +13,16 @@
  */
 import { intAttribute, intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
-import { acted, lost, movesNoAxis, unknown, type ActedState, type State } from "../domain";
+import { acted, actedSharing, lost, movesNoAxis, unknown, type ActedState, type State } from "../domain";
 import type { AnalysisGroup } from "../groups";
 import type { Rule, RuleInput } from "../rule";
-import { poolingProblem, sameExponent, staticSize, withEffects } from "./common";
+import { poolingProblem, sameExponent, staticSizes, withEffects } from "./common";
 import { readWindows, slideSpatialRoles } from "./window";
 
 /** How a pool combines the cells of a window, for value groups and vector axes. */
 type Combination = "average" | "maximum" | "norm";
+
+const POOL_BORDERS = { padding: "padding at the borders", shrinking: "the grid shrinks (valid pooling)" };
 
 /** A sliding pool: the windows come from kernel_shape and the attributes window.ts reads. */
 function slidingPool(combination: Combination): Rule {
@@ -32,17 +34,12 @@ function slidingPool(combination: Combination): Rule {
     if (movesNoAxis(x)) return withIndices(node, x, acted(x.roles.map(() => undefined), kept.exponent, x.approx));
     const kernel = intsAttribute(node, "kernel_shape");
     if (kernel?.length !== x.roles.length - 2) return node.outputs.map(() => unknown(node, "its kernel_shape does not have one entry per spatial axis"));
-    const sizes = kernel.map((_, axis) => staticSize(facts, node.inputs[0], axis + 2));
+    const sizes = staticSizes(facts, node.inputs[0], 2, kernel.length);
     const windows = readWindows(node, kernel, sizes);
     if (typeof windows === "string") return node.outputs.map(() => unknown(node, windows));
-    const spatial = slideSpatialRoles(x.roles.slice(2), windows, sizes, {
-      node,
-      group: input.group,
-      borders: { padding: "padding at the borders", shrinking: "the grid shrinks (valid pooling)" },
-      ceilMode: intAttribute(node, "ceil_mode", 0) === 1,
-    });
+    const spatial = slideSpatialRoles(x.roles.slice(2), windows, sizes, { node, group: input.group, borders: POOL_BORDERS, ceilMode: intAttribute(node, "ceil_mode", 0) === 1 });
     if ("failure" in spatial) return node.outputs.map(() => spatial.failure);
-    const pooled = withEffects(acted([x.roles[0], x.roles[1], ...spatial.roles], kept.exponent, x.approx), spatial.effects);
+    const pooled = withEffects(actedSharing([x], [x.roles[0], x.roles[1], ...spatial.roles], kept.exponent, x.approx), spatial.effects);
     return withIndices(node, x, pooled);
   };
 }

@@ -409,7 +409,7 @@ function besideMovedAxes(node: Node, group: AnalysisGroup, facts: GraphFacts, va
   const where = axisInWords(missing, roles[missing]);
   if (roles[missing]?.kind === "geometric") return lost(node, `it puts ${value}, which is not rotated, beside ${where}`);
   if (!isInvariant(state)) return lost(node, `${value} is not moved along ${where} like the other inputs`);
-  const check = checkFixedTensor(value, roles.map((role, k) => ({ role, label: axisInWords(k, role) })), group, facts);
+  const check = checkFixedTensor(value, roles, (axis) => axisInWords(axis, roles[axis]), group, facts);
   if (check.kind === "varies") return lost(node, check.reason);
   return check.kind === "unsure" ? unknown(node, check.reason) : undefined;
 }

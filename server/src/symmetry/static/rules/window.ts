@@ -13,7 +13,7 @@
  */
 import { intsAttribute, stringAttribute } from "../../../onnx/attributes";
 import type { Node } from "../../../onnx/model";
-import { lost, ratio, timesRatio, unknown, type AxisRole, type Effect, type Ratio, type State } from "../domain";
+import { lost, NO_EFFECTS, ratio, timesRatio, unknown, withMoreEffects, type AxisRole, type Effect, type Ratio, type State } from "../domain";
 import type { AnalysisGroup } from "../groups";
 import { windowsAlong } from "../inference/spatial";
 import { planeOf } from "./common";
@@ -48,26 +48,31 @@ export function isPointwise(window: Window): boolean {
  */
 export function readWindows(node: Node, kernel: readonly number[], sizes: readonly (number | undefined)[]): Window[] | string {
   const rank = kernel.length;
-  const strides = intsAttribute(node, "strides") ?? kernel.map(() => 1);
-  const dilations = intsAttribute(node, "dilations") ?? kernel.map(() => 1);
-  const pads = intsAttribute(node, "pads") ?? new Array<number>(2 * rank).fill(0);
+  // Absent attributes are their defaults (strides and dilations 1, pads 0), read as such below.
+  const strides = intsAttribute(node, "strides");
+  const dilations = intsAttribute(node, "dilations");
+  const pads = intsAttribute(node, "pads");
   const autoPad = stringAttribute(node, "auto_pad", "NOTSET");
-  if (strides.length !== rank || dilations.length !== rank || pads.length !== 2 * rank) {
+  if ((strides && strides.length !== rank) || (dilations && dilations.length !== rank) || (pads && pads.length !== 2 * rank)) {
     return `its strides, dilations or pads do not have one entry per spatial axis (${rank})`;
   }
-  if (!allPositiveIntegers(strides) || !allPositiveIntegers(dilations) || !allPositiveIntegers(kernel)) return "its kernel shape, strides or dilations are not positive";
-  if (!["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].includes(autoPad)) return `its auto_pad ${autoPad} is not one ONNX defines`;
-  // Objects written out rather than spread: this runs for every Conv and pool of a network.
-  return kernel.map((size, axis) => {
-    const window = { kernel: size, stride: strides[axis], dilation: dilations[axis] };
-    if (autoPad === "NOTSET") return { kernel: size, stride: window.stride, dilation: window.dilation, pads: { begin: pads[axis], end: pads[axis + rank] } };
-    if (autoPad === "VALID") return { kernel: size, stride: window.stride, dilation: window.dilation, pads: { begin: 0, end: 0 } };
-    return { kernel: size, stride: window.stride, dilation: window.dilation, pads: samePads(window, sizes[axis], autoPad === "SAME_LOWER") };
-  });
+  if ((strides && !allPositiveIntegers(strides)) || (dilations && !allPositiveIntegers(dilations)) || !allPositiveIntegers(kernel)) return "its kernel shape, strides or dilations are not positive";
+  if (!AUTO_PADS.has(autoPad)) return `its auto_pad ${autoPad} is not one ONNX defines`;
+  // A plain loop, objects written out rather than spread: this runs for every Conv and pool of a network.
+  const windows = new Array<Window>(rank);
+  for (let axis = 0; axis < rank; axis++) {
+    const stride = strides?.[axis] ?? 1;
+    const dilation = dilations?.[axis] ?? 1;
+    const axisPads = autoPad === "NOTSET" ? { begin: pads?.[axis] ?? 0, end: pads?.[axis + rank] ?? 0 } : autoPad === "VALID" ? { begin: 0, end: 0 } : samePads({ kernel: kernel[axis], stride, dilation }, sizes[axis], autoPad === "SAME_LOWER");
+    windows[axis] = { kernel: kernel[axis], stride, dilation, pads: axisPads };
+  }
+  return windows;
 }
 
+const AUTO_PADS = new Set(["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"]);
+
 function allPositiveIntegers(values: readonly number[]): boolean {
-  for (const value of values) if (!Number.isInteger(value) || value < 1) return false;
+  for (let i = 0; i < values.length; i++) if (!Number.isInteger(values[i]) || values[i] < 1) return false;
   return true;
 }
 
@@ -102,9 +107,9 @@ export interface SlideContext {
 }
 
 /** One axis' output role and effects, or the state that ends the analysis there. */
-type AxisOutcome = { role: AxisRole | undefined; effects: Effect[] } | { failure: State };
+type AxisOutcome = { role: AxisRole | undefined; effects: readonly Effect[] } | { failure: State };
 
-export type SlideOutcome = { roles: (AxisRole | undefined)[]; effects: Effect[] } | { failure: State };
+export type SlideOutcome = { roles: (AxisRole | undefined)[]; effects: readonly Effect[] } | { failure: State };
 
 /**
  * The roles of the output's spatial axes from the input's (`roles`, `sizes` and `windows` all
@@ -113,20 +118,21 @@ export type SlideOutcome = { roles: (AxisRole | undefined)[]; effects: Effect[] 
 export function slideSpatialRoles(roles: readonly (AxisRole | undefined)[], windows: readonly Window[], sizes: readonly (number | undefined)[], context: SlideContext): SlideOutcome {
   const plane = planeProblem(roles, context, (axis) => windowFacets(windows[axis], sizes[axis]));
   if (plane) return { failure: plane };
-  const outRoles: (AxisRole | undefined)[] = [];
-  const effects: Effect[] = [];
+  const outRoles = new Array<AxisRole | undefined>(roles.length);
+  let effects = NO_EFFECTS;
   for (let axis = 0; axis < roles.length; axis++) {
     const outcome = slideAxis(roles[axis], windows[axis], sizes[axis], context);
     if ("failure" in outcome) return outcome;
-    outRoles.push(outcome.role);
-    effects.push(...outcome.effects);
+    outRoles[axis] = outcome.role;
+    // Zero padding met on two axes is one effect, reported once.
+    effects = withMoreEffects(effects, outcome.effects);
   }
   return { roles: outRoles, effects };
 }
 
 function slideAxis(role: AxisRole | undefined, window: Window, size: number | undefined, context: SlideContext): AxisOutcome {
   const { node, group } = context;
-  if (!role) return { role, effects: [] };
+  if (!role) return { role, effects: NO_EFFECTS };
   if (role.kind === "grid") {
     switch (group.group.kind) {
       case "translate":
@@ -136,12 +142,12 @@ function slideAxis(role: AxisRole | undefined, window: Window, size: number | un
       case "dihedral":
         return mirrorThroughWindow(role, window, size, context);
       default:
-        return isPointwise(window) ? { role, effects: [] } : { failure: lost(node, `it mixes neighbouring entries of ${role.groupAxis}, which permutations of ${role.groupAxis} do not preserve`) };
+        return isPointwise(window) ? { role, effects: NO_EFFECTS } : { failure: lost(node, `it mixes neighbouring entries of ${role.groupAxis}, which permutations of ${role.groupAxis} do not preserve`) };
     }
   }
   if (role.kind === "permutation") {
     // A window of one cell treats each entry on its own, so it commutes with permuting them.
-    return isPointwise(window) ? { role, effects: [] } : { failure: unknown(node, "it slides a window along an axis that the group permutes (a regular representation), which is not analysed") };
+    return isPointwise(window) ? { role, effects: NO_EFFECTS } : { failure: unknown(node, "it slides a window along an axis that the group permutes (a regular representation), which is not analysed") };
   }
   if (role.kind === "geometric") {
     // Even a window of one cell applies its weights and bias to each component: not followed.
@@ -159,24 +165,26 @@ function shiftThroughWindow(role: GridRole, window: Window, size: number | undef
   const haloBefore = role.halo?.before ?? 0;
   const haloTotal = haloBefore + (role.halo?.after ?? 0);
   const core = size === undefined ? undefined : size - haloTotal;
-  const effect = (reason: string): Effect[] => [{ node: node.name, reason }];
-  let effects: Effect[] = [];
+  let reason: string | undefined;
   let halo: GridRole["halo"];
   if (!window.pads || window.pads.begin + window.pads.end > 0) {
-    effects = effect(borders.padding);
+    reason = borders.padding;
   } else if (haloTotal < windowSpan(window) + 1 - stride) {
     // Fewer windows than cells / stride: the ones that would wrap around are missing.
-    effects = effect(borders.shrinking);
+    reason = borders.shrinking;
   } else if (stride > 1 && (core === undefined || core % stride !== 0)) {
-    effects = effect(`the stride ${stride} ${core === undefined ? "may not divide the size of" : `does not divide the size ${core} of`} ${role.groupAxis}, so the wrap-around seam moves`);
+    reason = `the stride ${stride} ${core === undefined ? "may not divide the size of" : `does not divide the size ${core} of`} ${role.groupAxis}, so the wrap-around seam moves`;
   } else if (context.ceilMode && size !== undefined && windowCount(window, window.pads, size, true) !== windowCount(window, window.pads, size, false)) {
-    effects = effect(`ceil_mode adds a partial window at the end of ${role.groupAxis}`);
+    reason = `ceil_mode adds a partial window at the end of ${role.groupAxis}`;
   } else {
     // The window reads the input circularly: the windows past core / stride repeat the first ones.
     const extra = stride === 1 ? haloTotal - windowSpan(window) : windowCount(window, window.pads, size!, false) - core! / stride;
     const before = Math.min(Math.floor(haloBefore / stride), extra);
     if (extra > 0) halo = { before, after: extra - before };
   }
+  const effects = reason === undefined ? NO_EFFECTS : [{ node: node.name, reason }];
+  // A window of stride 1 without circular padding on either side keeps the role as it is: shared, not copied.
+  if (stride === 1 && !halo && !role.halo) return { role, effects };
   const scale = timesRatio(role.scale, ratio(1, stride));
   const broken = stride > 1 ? strideBreaksStep(role.groupAxis, stride, scale, context) : undefined;
   if (broken) return { failure: broken };
@@ -212,7 +220,8 @@ function mirrorThroughWindow(role: GridRole, window: Window, size: number | unde
   const placement = windowPlacement(axis, window, window.pads, size, context.ceilMode);
   if (placement === "unknown size") return { failure: unknown(node, `the size of ${axis} is not known, so whether its windows with stride ${window.stride} sit symmetrically is not known`) };
   if (placement !== "symmetric") return { failure: lost(node, `${placement}, so ${movesInWords(context.group)} do not commute with it`) };
-  return { role: { kind: "grid", groupAxis: axis, scale: timesRatio(role.scale, ratio(1, window.stride)) }, effects: [] };
+  if (window.stride === 1) return { role, effects: NO_EFFECTS };
+  return { role: { kind: "grid", groupAxis: axis, scale: timesRatio(role.scale, ratio(1, window.stride)) }, effects: NO_EFFECTS };
 }
 
 /**
@@ -272,8 +281,9 @@ function windowFacets(window: Window, size: number | undefined): WindowFacet[] {
  */
 export function planeProblem(roles: readonly (AxisRole | undefined)[], context: Pick<SlideContext, "node" | "group">, facets: (axis: number) => WindowFacet[]): State | undefined {
   const plane = planeOf(context.group);
+  if (!plane) return undefined;
   const { a, b } = planeAxes(roles, context.group);
-  if (!plane || (a === undefined && b === undefined)) return undefined;
+  if (a === undefined && b === undefined) return undefined;
   if (a === undefined || b === undefined) {
     return unknown(context.node, `its input has ${plane[a === undefined ? 1 : 0]} but not ${plane[a === undefined ? 0 : 1]} among its spatial axes, so quarter turns are not followed`);
   }
