@@ -20,7 +20,7 @@ import { compare } from "../../server/src/symmetry/numeric/compare";
 import type { Dense } from "../../server/src/symmetry/numeric/dense";
 import { sampleElement, type GroupElement } from "../../server/src/symmetry/numeric/elements";
 import { castDense } from "../../server/src/symmetry/numeric/elementTypes";
-import { normalSamples, seededRandom } from "../../server/src/symmetry/numeric/random";
+import { normalSamples, seededRandom, seedFrom } from "../../server/src/symmetry/numeric/random";
 import type { StaticCheck } from "../../server/src/symmetry/static";
 import { groupOrder } from "../../server/src/symmetry/static/groups";
 import { actedTensor, randomCase, type Claim, type DeclaredTensor, type RandomCase, type Symmetry } from "./randomGraphs";
@@ -171,7 +171,7 @@ function toFloat32(x: Dense): Dense {
 /** Standard normal samples, rounded to float32: the spec's default input distribution. */
 function normalTensor(tensor: DeclaredTensor, random: () => number): Dense {
   const count = tensor.shape.reduce((product, size) => product * size, 1);
-  return toFloat32({ shape: tensor.shape, data: normalSamples(count, random) });
+  return toFloat32({ shape: tensor.shape, data: normalSamples(count, seedFrom(random)) });
 }
 
 function axisSizes(randomCase: RandomCase): Map<string, number> {

@@ -14,7 +14,7 @@
  */
 import { actedAxes, type ActedAxis, type ActedTensor } from "../../binding/actions";
 import { groupOrder } from "../static/groups";
-import { gather, identityOffsets, stridesOf, type Dense } from "./dense";
+import { gather, identityOffsets, offsetTable, stridesOf, type Dense } from "./dense";
 import type { GroupElement, PermutationElement, RigidElement, ShiftElement, SquareElement } from "./elements";
 import { determinant } from "./rotations";
 
@@ -46,7 +46,7 @@ function shiftOffsets(element: ShiftElement, acted: readonly ActedAxis[], shape:
   for (const axis of acted) {
     const n = shape[axis.index];
     const t = element.shifts.get(axis.name) ?? 0;
-    offsets[axis.index] = Int32Array.from({ length: n }, (_, i) => ((((i - t) % n) + n) % n) * strides[axis.index]);
+    offsets[axis.index] = offsetTable(n, (i) => ((((i - t) % n) + n) % n) * strides[axis.index]);
   }
   return offsets;
 }
@@ -57,7 +57,7 @@ function permutationOffsets(element: PermutationElement, tensor: ActedTensor, ac
   for (const axis of acted) {
     const n = shape[axis.index];
     if (n !== element.permutation.length) throw new Error(`${axis.name} has ${n} entries on ${tensor.name} but ${element.permutation.length} elsewhere: a permutation needs one size`);
-    offsets[axis.index] = Int32Array.from(element.permutation, (source) => source * strides[axis.index]);
+    offsets[axis.index] = offsetTable(n, (i) => element.permutation[i] * strides[axis.index]);
   }
   return offsets;
 }
@@ -126,7 +126,7 @@ function squareOffsets(element: SquareElement, tensor: ActedTensor, acted: reado
     const source = row === column ? axis : onlyAxisAt(plane, row, element, tensor);
     const n = shape[axis.index];
     if (shape[source.index] !== n) throw new Error(`${element.words} needs ${axis.name} and ${source.name} of one size on ${tensor.name}, not ${n} and ${shape[source.index]}`);
-    offsets[axis.index] = Int32Array.from({ length: n }, (_, i) => (reversed ? n - 1 - i : i) * strides[source.index]);
+    offsets[axis.index] = offsetTable(n, (i) => (reversed ? n - 1 - i : i) * strides[source.index]);
   }
   const regular = acted.filter((axis) => axis.role === "regular");
   if (regular.length > 0) {
@@ -134,7 +134,7 @@ function squareOffsets(element: SquareElement, tensor: ActedTensor, acted: reado
     for (const axis of regular) {
       const n = shape[axis.index];
       if (n !== sources.length) throw new Error(`${axis.name} on ${tensor.name} carries the regular representation of ${element.symmetry.name}, so it has ${sources.length} entries, not ${n}`);
-      offsets[axis.index] = Int32Array.from(sources, (source) => source * strides[axis.index]);
+      offsets[axis.index] = offsetTable(sources.length, (i) => sources[i] * strides[axis.index]);
     }
   }
   return offsets;

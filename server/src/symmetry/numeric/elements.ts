@@ -148,7 +148,9 @@ function permutationElement(symmetry: ActingSymmetry, axis: string, size: number
     permutation = [...identity];
     for (let i = size - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      [permutation[i], permutation[j]] = [permutation[j], permutation[i]];
+      const swapped = permutation[i];
+      permutation[i] = permutation[j];
+      permutation[j] = swapped;
     }
     if (permutation.every((value, i) => value === i)) permutation = transposition;
   }

@@ -127,19 +127,20 @@ async function fileRows(filePath: string, written: string, input: string, shape:
 export function drawInputs(plan: InputPlan, seed: number, sample: number): Map<string, Dense> {
   const drawn = new Map<string, Dense>();
   for (const input of plan.inputs) {
-    const random = seededRandom(streamSeed(seed, "input", input.name, sample));
+    const stream = streamSeed(seed, "input", input.name, sample);
     const count = elementCount(input.shape);
-    const data = input.source.kind === "file" ? fileSample(input.file!, count, sample) : drawValues(input.source, count, random);
+    const data = input.source.kind === "file" ? fileSample(input.file!, count, sample) : drawValues(input.source, count, stream);
     drawn.set(input.name, { shape: input.shape, data: castInPlace(data, input.elementType) });
   }
   return drawn;
 }
 
-function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: number, random: () => number): Float64Array {
+function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: number, stream: number): Float64Array {
   // One loop per distribution: this runs for every entry of every sample's inputs.
+  const random = seededRandom(stream);
   switch (source.kind) {
     case "normal":
-      return normalSamples(count, random, source.mean, source.std);
+      return normalSamples(count, stream, source.mean, source.std);
     case "uniform":
       return new Float64Array(count).map(() => source.low + (source.high - source.low) * random());
     case "integers":

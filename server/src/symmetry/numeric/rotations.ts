@@ -2,7 +2,7 @@
  * Uniformly random (Haar) rotations and reflections of 2- and 3-vectors, in float64, with their
  * words: a rotation's angle and axis, a reflection's line.
  */
-import { normalSamples } from "./random";
+import { normalSamples, seedFrom } from "./random";
 
 export interface Orthogonal {
   matrix: number[][];
@@ -21,7 +21,7 @@ export function randomOrthogonal(size: 2 | 3, improper: boolean, axisName: strin
 }
 
 function orthogonal3(improper: boolean, axisName: string, random: () => number): Orthogonal {
-  const q = [...normalSamples(4, random)];
+  const q = [...normalSamples(4, seedFrom(random))];
   const norm = Math.hypot(...q);
   // q and -q are the same rotation: take the one with w >= 0, whose angle is at most 180°.
   const [w, x, y, z] = q.map((value) => (value * Math.sign(q[0] || 1)) / norm);
