@@ -244,6 +244,14 @@ describe("failures", () => {
     await assertDoubles(runner);
   });
 
+  test("gives up a worker that does not start in time, and says so", async (t) => {
+    // Loading onnxruntime (through tsx, from the sources) takes far longer than 20 ms.
+    const runner = newRunner(t, { timeoutMs: 60_000, startTimeoutMs: 20 });
+    const error = await failure(runner.run(xRequest(doubler)));
+    assert.equal(error.reason, "timeout");
+    assert.equal(error.message, "the model runner (onnxruntime in a child process) did not start within 0.02 s");
+  });
+
   test("keeps the caller's event loop responsive during a long run", async (t) => {
     const runner = newRunner(t, { timeoutMs: 1500 });
     // Start the worker first: forking it is the one blocking step, and it happens once.

@@ -30,10 +30,14 @@ export interface ModelRunnerOptions {
   timeoutSetting?: string;
   /** How long a cancelled run may go on, its result dropped, before the child is killed. */
   cancelGraceMs?: number;
+  /** How long the child may take to start (load onnxruntime) before it is given up; a minute unless given. */
+  startTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_SETTING = "setting symcheck.numeric.timeoutSeconds";
 const DEFAULT_CANCEL_GRACE_MS = 1000;
+/** Loading onnxruntime takes about a second; a start that takes a minute is hung (a broken install). */
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** setTimeout's longest delay; longer ones fire at once. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /** How much of the child's stderr is kept, to explain a crash. */
@@ -83,12 +87,14 @@ export class ProcessModelRunner implements ModelRunner {
   private readonly timeoutMs: number;
   private readonly timeoutSetting: string;
   private readonly cancelGraceMs: number;
+  private readonly startTimeoutMs: number;
 
   constructor(options: ModelRunnerOptions) {
     if (!(options.timeoutMs > 0)) throw new RangeError(`the model runner's timeout must be positive, not ${options.timeoutMs} ms`);
     this.timeoutMs = Math.min(options.timeoutMs, LONGEST_TIMER_MS);
     this.timeoutSetting = options.timeoutSetting ?? DEFAULT_TIMEOUT_SETTING;
     this.cancelGraceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   }
 
   /** The child's process id while it lives, for logs and for tests that kill it. */
@@ -145,6 +151,14 @@ export class ProcessModelRunner implements ModelRunner {
     if (!this.worker?.alive) this.worker = new WorkerProcess();
     const worker = this.worker;
     worker.setReferenced(true);
+    // Starting can hang too (a broken onnxruntime install).
+    const started = await firstOf(worker.ready, this.startTimeoutMs, job.signal);
+    if (started === "timeout") {
+      job.finish({ error: new RunnerError(`the model runner (onnxruntime in a child process) did not start within ${this.startTimeoutMs / 1000} s`, "timeout") });
+      worker.stop();
+      return;
+    }
+    if (started === "aborted") return; // answered already; the next run waits for the start with its own timeout
     try {
       await worker.ready;
     } catch (error) {
