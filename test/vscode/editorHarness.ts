@@ -88,16 +88,33 @@ export function writeSpecWithTypo(workspace: string): { file: string; text: stri
 }
 
 /**
+ * How a run's workbench treats workspace trust: "disabled" trusts every workspace (what the
+ * suites assume unless they say otherwise); "untrusted" turns trust on and opens the folder in
+ * Restricted Mode, without the startup prompt that would ask the user to trust it.
+ */
+export type WorkspaceTrust = "disabled" | "untrusted";
+
+/** The user settings that put a run in its trust mode (see WorkspaceTrust). */
+function trustSettings(trust: WorkspaceTrust): Record<string, unknown> {
+  if (trust === "disabled") return { "security.workspace.trust.enabled": false };
+  return {
+    "security.workspace.trust.enabled": true,
+    "security.workspace.trust.startupPrompt": "never",
+    "security.workspace.trust.untrustedFiles": "open",
+  };
+}
+
+/**
  * User settings for a test run: no welcome page (it steals the keyboard focus), no auto save
  * (a test's edits must not reach the disk), nothing that phones home, VS Code's default theme.
  */
-export function writeUserSettings(userDataDir: string): void {
+export function writeUserSettings(userDataDir: string, trust: WorkspaceTrust = "disabled"): void {
   const settings = {
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
     "workbench.enableExperiments": false,
     "files.autoSave": "off",
-    "security.workspace.trust.enabled": false,
+    ...trustSettings(trust),
     "telemetry.telemetryLevel": "off",
     "update.mode": "none",
     "extensions.autoCheckUpdates": false,
@@ -138,12 +155,12 @@ function isolatedEnvironment(state: string, extra: Record<string, string>): Node
 }
 
 /** code-server's own flags for a run whose state lives in `state`. */
-function codeServerStateArgs(state: string): string[] {
+function codeServerStateArgs(state: string, trust: WorkspaceTrust = "disabled"): string[] {
   return [
     "--auth", "none",
     "--disable-telemetry",
     "--disable-update-check",
-    "--disable-workspace-trust",
+    ...(trust === "disabled" ? ["--disable-workspace-trust"] : []),
     "--user-data-dir", path.join(state, "user"),
     "--extensions-dir", path.join(state, "extensions"),
     "--config", path.join(state, "config.yaml"),
@@ -175,13 +192,18 @@ export interface CodeServer {
 }
 
 /** Starts code-server on a free port with the run's own state; resolves once it answers /healthz. */
-export async function startCodeServer(bin: string, state: string, extraEnv: Record<string, string> = {}): Promise<CodeServer> {
-  writeUserSettings(path.join(state, "user"));
+export async function startCodeServer(
+  bin: string,
+  state: string,
+  extraEnv: Record<string, string> = {},
+  trust: WorkspaceTrust = "disabled",
+): Promise<CodeServer> {
+  writeUserSettings(path.join(state, "user"), trust);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(state, "code-server.log"), "w");
   // Its own process group, so that stop() ends its children too and nothing else.
-  const child = spawn(bin, ["--bind-addr", `127.0.0.1:${port}`, ...codeServerStateArgs(state)], {
+  const child = spawn(bin, ["--bind-addr", `127.0.0.1:${port}`, ...codeServerStateArgs(state, trust)], {
     env: isolatedEnvironment(state, extraEnv),
     stdio: ["ignore", log, log],
     detached: true,

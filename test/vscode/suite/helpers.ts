@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { SymcheckApi } from "../../../client/src/extension";
+import type { RecordedRun } from "../../../client/src/numericChecks";
 
 const extensionId = "symcheck.symcheck";
 const defaultTimeoutMs = 20_000;
@@ -149,4 +150,27 @@ export function rewriteFile(file: string, bytes: Uint8Array): void {
     const later = new Date(before + 1000);
     fs.utimesSync(file, later, later);
   }
+}
+
+/** The lenses VS Code shows, as `line: title`. */
+export async function lensTitles(document: vscode.TextDocument): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+  return lenses.map((lens) => `${lens.range.start.line}: ${lens.command?.title ?? "(no title)"}`);
+}
+
+/** Polls the lenses until one matches. */
+export async function waitForLens(document: vscode.TextDocument, pattern: RegExp): Promise<string> {
+  for (const deadline = Date.now() + defaultTimeoutMs; ; ) {
+    const titles = await lensTitles(document);
+    const found = titles.find((title) => pattern.test(title));
+    if (found) return found;
+    if (Date.now() > deadline) assert.fail(`no lens matching ${pattern}; lenses: ${titles.join(" | ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A numeric run's results as `check id: state`. */
+export function outcomes(run: RecordedRun | undefined): string[] {
+  assert.ok(run, "the command ran checks");
+  return run.results.map((result) => `${result.id}: ${result.state}`);
 }

@@ -1,21 +1,20 @@
 /**
  * The `extensionTestsPath` entry that VS Code's extension host loads (with @vscode/test-electron
- * or in code-server): runs every `*.suite.cjs` beside it with mocha, writes the outcome to the
- * file named by SYMCHECK_TEST_RESULT, and rejects when a test failed.
+ * or in code-server): runs the `*.suite.cjs` beside it that fit the workspace's trust
+ * (SYMCHECK_WORKSPACE_TRUST: in an untrusted workspace its own suite, else all the others) with
+ * mocha, writes the outcome to the file named by SYMCHECK_TEST_RESULT, and rejects when a test failed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Mocha from "mocha";
-import { resultFileVariable, type SuiteResult } from "../result";
+import { resultFileVariable, suiteFilesOf, workspaceTrustVariable, type SuiteResult } from "../result";
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: "tdd", color: false, timeout: 30_000, reporter: "spec" });
   // SYMCHECK_TEST_GREP runs only the tests whose title matches, when working on one of them.
   const grep = process.env.SYMCHECK_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith(".suite.cjs")).sort()) {
-    mocha.addFile(path.join(__dirname, file));
-  }
+  for (const file of suiteFilesOf(process.env[workspaceTrustVariable], fs.readdirSync(__dirname))) mocha.addFile(path.join(__dirname, file));
   const result = await runMocha(mocha);
   const resultFile = process.env[resultFileVariable];
   if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(result, null, 2));
