@@ -9,7 +9,7 @@ import {
   TypeProto_OptionalSchema,
   TypeProto_SequenceSchema,
 } from "onnx-buf";
-import { describeType, modelInputs, type AttributeValue, type Graph, type Tensor } from "../../server/src/onnx/model";
+import { describeType, modelInputs, NO_VALUE, type AttributeValue, type Graph, type Tensor } from "../../server/src/onnx/model";
 import { readOnnxModel } from "../../server/src/onnx/reader";
 import {
   GraphBuilder,
@@ -157,6 +157,30 @@ describe("nodes and attributes", () => {
     );
     assert.deepEqual(graph.nodes[1].inputs, ["a", "", "max"]);
     assert.deepEqual(graph.nodes[1].outputs, ["b"]);
+  });
+
+  test("numbers every value name once: graph inputs and initializers first, each node's names in order, none for omitted inputs", () => {
+    const graph = readOnnxModel(
+      new GraphBuilder()
+        .input("x", "float", [4])
+        .initializer("max", floatTensor([], [6]))
+        .node("Relu", ["x"], ["a"])
+        .node("Clip", ["a", "", "max"], ["b"])
+        .node("Add", ["b", "a"], ["c"])
+        .output("c", "float", [4])
+        .toModelBytes(),
+    ).graph;
+    const { names, ids, givenCount } = graph.values;
+    assert.deepEqual(names.slice(0, givenCount), ["x", "max"]);
+    assert.deepEqual([...names].sort(), ["a", "b", "c", "max", "x"]);
+    assert.deepEqual([...ids].map(([name, id]) => names[id] === name), [true, true, true, true, true]);
+    const numbered = graph.nodes.map((_, i) => {
+      const { inputIds, inputStart, outputIds, outputStart } = graph.values;
+      const named = (id: number) => (id === NO_VALUE ? "" : names[id]);
+      return [Array.from(inputIds.subarray(inputStart[i], inputStart[i + 1]), named), Array.from(outputIds.subarray(outputStart[i], outputStart[i + 1]), named)];
+    });
+    assert.deepEqual(numbered, graph.nodes.map((node) => [node.inputs, node.outputs]));
+    assert.deepEqual(numbered[1], [["a", "", "max"], ["b"]]);
   });
 
   test("op() chains one-output nodes under generated value names", () => {

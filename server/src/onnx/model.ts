@@ -78,7 +78,8 @@ export interface Node {
   /** Input value names; `""` marks an omitted optional input. */
   inputs: string[];
   outputs: string[];
-  attributes: Map<string, AttributeValue>;
+  /** Read-only: nodes without attributes (most Relus, Adds...) share one empty map. */
+  attributes: ReadonlyMap<string, AttributeValue>;
   /** Position in the graph's node list. */
   index: number;
 }
@@ -95,6 +96,36 @@ export interface Graph {
   valueInfo: Map<string, ValueInfo>;
   initializers: Map<string, Tensor>;
   nodes: Node[];
+  /** Every value name the graph mentions, numbered. */
+  values: ValueNames;
+}
+
+/** The number of an omitted optional input (`""`). */
+export const NO_VALUE = -1;
+
+/**
+ * The value names of a graph (its inputs, initializers, outputs, value infos, and its nodes'
+ * inputs and outputs), each numbered once when the model is read, so that the analyses can
+ * match a node's inputs with their producers by number: on graphs of thousands of nodes,
+ * looking every freshly read name up in a map cost more than the rest of the indexing. Equal
+ * names are one string (the one stored here), which also makes later lookups by name cheap.
+ */
+export interface ValueNames {
+  /** Each value's name, by number. */
+  readonly names: readonly string[];
+  /** Each value's number, by name. */
+  readonly ids: ReadonlyMap<string, number>;
+  /** The graph's inputs and initializers are numbered first: 0 up to givenCount - 1. */
+  readonly givenCount: number;
+  /**
+   * The numbers of the inputs of `nodes[i]` are `inputIds[inputStart[i]]` up to
+   * `inputIds[inputStart[i + 1] - 1]`, in order; NO_VALUE for `""`. Flat, not one array per node.
+   */
+  readonly inputIds: Int32Array;
+  readonly inputStart: Int32Array;
+  /** Likewise for outputs. */
+  readonly outputIds: Int32Array;
+  readonly outputStart: Int32Array;
 }
 
 export interface OpsetImport {

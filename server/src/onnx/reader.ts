@@ -25,6 +25,7 @@ import { dataTypeInfo, elementTypeName, rawByteLength } from "./dataTypes";
 import { describeContent } from "./fileKind";
 import {
   describeType,
+  NO_VALUE,
   type AttributeValue,
   type Dim,
   type ExternalDataReference,
@@ -35,6 +36,7 @@ import {
   type Tensor,
   type TensorType,
   type ValueInfo,
+  type ValueNames,
 } from "./model";
 
 /** A file that cannot be read as an ONNX model; the message is meant for the user. */
@@ -144,7 +146,7 @@ function convertGraph(proto: GraphProto, context: ReadContext): Graph {
   for (const tensor of proto.initializer) {
     initializers.set(tensor.name, convertTensor(tensor, context, `initializer "${tensor.name}" of graph "${proto.name}"`));
   }
-  return {
+  const named: Omit<Graph, "values"> = {
     name: proto.name,
     inputs: proto.input.map(convertValueInfo),
     outputs: proto.output.map(convertValueInfo),
@@ -152,27 +154,85 @@ function convertGraph(proto: GraphProto, context: ReadContext): Graph {
     initializers,
     nodes: proto.node.map((node, index) => convertNode(node, index, proto.name, context)),
   };
+  return Object.assign(named, { values: numberValues(named) });
+}
+
+/**
+ * Numbers the graph's value names (see ValueNames): its inputs and initializers first, then its
+ * outputs and value infos, then its nodes' inputs and outputs in node order. Each node's name
+ * lists get the stored string equal to each name in place of their own.
+ */
+function numberValues(graph: Omit<Graph, "values">): ValueNames {
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const number = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = names.length;
+      ids.set(name, id);
+      names.push(name);
+    }
+    return id;
+  };
+  for (const input of graph.inputs) number(input.name);
+  graph.initializers.forEach((_, name) => number(name));
+  const givenCount = names.length;
+  for (const output of graph.outputs) number(output.name);
+  graph.valueInfo.forEach((_, name) => number(name));
+  const { nodes } = graph;
+  const inputStart = new Int32Array(nodes.length + 1);
+  const outputStart = new Int32Array(nodes.length + 1);
+  for (let i = 0; i < nodes.length; i++) {
+    inputStart[i + 1] = inputStart[i] + nodes[i].inputs.length;
+    outputStart[i + 1] = outputStart[i] + nodes[i].outputs.length;
+  }
+  const inputIds = new Int32Array(inputStart[nodes.length]);
+  const outputIds = new Int32Array(outputStart[nodes.length]);
+  const numberInPlace = (list: string[], into: Int32Array, start: number) => {
+    for (let j = 0; j < list.length; j++) {
+      if (list[j] === "") {
+        into[start + j] = NO_VALUE;
+        continue;
+      }
+      const id = number(list[j]);
+      into[start + j] = id;
+      list[j] = names[id];
+    }
+  };
+  for (let i = 0; i < nodes.length; i++) {
+    numberInPlace(nodes[i].inputs, inputIds, inputStart[i]);
+    numberInPlace(nodes[i].outputs, outputIds, outputStart[i]);
+  }
+  return { names, ids, givenCount, inputIds, inputStart, outputIds, outputStart };
 }
 
 function convertNode(proto: NodeProto, index: number, graphName: string, context: ReadContext): Node {
   if (proto.opType === "") throw new OnnxReadError(`node ${index} of graph "${graphName}" has no operator type`);
   const name = proto.name || `${proto.opType}_${index}`;
-  // A Constant's value usually has no name of its own: it is known by the node's output.
-  const unnamedTensorName = proto.opType === "Constant" ? (proto.output[0] ?? "") : "";
-  const attributes = new Map<string, AttributeValue>();
-  for (const attribute of proto.attribute) {
-    const owner = `attribute "${attribute.name}" of node "${name}"`;
-    attributes.set(attribute.name, convertAttribute(attribute, context, owner, unnamedTensorName));
-  }
+  // The decoded message is not kept: its name lists become the node's.
   return {
     name,
     opType: proto.opType,
     domain: proto.domain,
-    inputs: [...proto.input],
-    outputs: [...proto.output],
-    attributes,
+    inputs: proto.input,
+    outputs: proto.output,
+    attributes: proto.attribute.length === 0 ? NO_ATTRIBUTES : convertAttributes(proto, name, context),
     index,
   };
+}
+
+/** The attributes of every node that has none: one map rather than one per Relu or Add. */
+const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map();
+
+function convertAttributes(proto: NodeProto, nodeName: string, context: ReadContext): Map<string, AttributeValue> {
+  // A Constant's value usually has no name of its own: it is known by the node's output.
+  const unnamedTensorName = proto.opType === "Constant" ? (proto.output[0] ?? "") : "";
+  const attributes = new Map<string, AttributeValue>();
+  for (const attribute of proto.attribute) {
+    const owner = `attribute "${attribute.name}" of node "${nodeName}"`;
+    attributes.set(attribute.name, convertAttribute(attribute, context, owner, unnamedTensorName));
+  }
+  return attributes;
 }
 
 function convertAttribute(

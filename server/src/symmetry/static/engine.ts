@@ -66,30 +66,33 @@ function inGroup(group: AnalysisGroup, state: State): State {
 }
 
 function transfer(node: Node, inputs: readonly State[], group: AnalysisGroup, facts: GraphFacts): State[] {
-  const count = node.outputs.length;
-  const all = (state: State) => new Array<State>(count).fill(state);
-  if (SHAPE_ONLY.has(node.opType) && node.domain === "") return all(INVARIANT);
-  if (RANDOM.has(node.opType)) return all(unknown(node, "it draws random numbers, so two runs differ whatever the input"));
+  if (SHAPE_ONLY.has(node.opType) && node.domain === "") return forEachOutput(node, INVARIANT);
+  if (RANDOM.has(node.opType)) return forEachOutput(node, unknown(node, "it draws random numbers, so two runs differ whatever the input"));
   if (hasSubgraph(node)) {
-    return all(unknown(node, "its subgraphs (control flow) are not analysed"));
+    return forEachOutput(node, unknown(node, "its subgraphs (control flow) are not analysed"));
   }
   const failure = firstFailure(inputs);
-  if (failure) return all(failure);
-  if (node.domain !== "" && node.domain !== "ai.onnx") return all(unknown(node, `ops of the domain ${node.domain} are not understood by the static analysis`));
+  if (failure) return forEachOutput(node, failure);
+  if (node.domain !== "" && node.domain !== "ai.onnx") return forEachOutput(node, unknown(node, `ops of the domain ${node.domain} are not understood by the static analysis`));
   // A deterministic op of inputs that the group leaves alone is left alone too, as exactly as they
   // are (an input invariant only up to zero padding gives an output invariant up to the same).
-  if (inputs.every(isInvariant)) return all(actedSharing(inputs, [], 0, mergeEffects(inputs as ActedState[])));
+  if (inputs.every(isInvariant)) return forEachOutput(node, actedSharing(inputs, [], 0, mergeEffects(inputs as ActedState[])));
   const rule = RULES.get(node.opType);
-  if (!rule) return all(unknown(node, `the static analysis has no rule for ${node.opType}`));
+  if (!rule) return forEachOutput(node, unknown(node, `the static analysis has no rule for ${node.opType}`));
   // A merged axis (domain.ts) is only safe with the rules written for it.
   const merged = firstMergedRole(inputs);
-  if (merged && !rule.followsMergedAxes) return all(lostAtMerge(merged, node));
+  if (merged && !rule.followsMergedAxes) return forEachOutput(node, lostAtMerge(merged, node));
   try {
     return rule({ node, group, inputs: inputs as ActedState[], facts });
   } catch (error) {
     // A rule that fails on an odd graph must not take the analysis down: say what happened.
-    return all(unknown(node, `the ${node.opType} rule failed (${error instanceof Error ? error.message : String(error)})`));
+    return forEachOutput(node, unknown(node, `the ${node.opType} rule failed (${error instanceof Error ? error.message : String(error)})`));
   }
+}
+
+/** The same state for each of the node's outputs. */
+function forEachOutput(node: Node, state: State): State[] {
+  return new Array<State>(node.outputs.length).fill(state);
 }
 
 function hasSubgraph(node: Node): boolean {

@@ -1,16 +1,16 @@
 /**
  * The graph as the analysis walks it, indexed once per model: the nodes in topological order,
- * every value name numbered, each node's inputs and outputs as numbers, and each value's
- * producer (the one map of producers: graph facts and verdicts both ask it).
+ * each node's inputs and outputs as value numbers (the reader numbers every value name, see
+ * ValueNames), and each value's producer (the one map of producers: graph facts and verdicts
+ * both ask it).
  *
  * The walks (shape inference, then one propagation per symmetry) keep what they learn of each
  * value in arrays indexed by these numbers rather than in maps keyed by name: on graphs of
  * thousands of nodes, growing and rehashing a map per walk cost as much as the walk.
  */
-import type { Node, OnnxModel } from "../../onnx/model";
+import { NO_VALUE, type Node, type OnnxModel } from "../../onnx/model";
 
-/** The number of an omitted optional input (`""`). */
-export const NO_VALUE = -1;
+export { NO_VALUE };
 
 export interface GraphIndex {
   readonly model: OnnxModel;
@@ -41,28 +41,11 @@ export interface GraphIndex {
 }
 
 export function indexGraph(model: OnnxModel): GraphIndex {
-  const graph = model.graph;
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const number = (name: string): number => {
-    let id = ids.get(name);
-    if (id === undefined) {
-      id = names.length;
-      ids.set(name, id);
-      names.push(name);
-    }
-    return id;
-  };
-  const givenIds: number[] = [];
-  for (const input of graph.inputs) givenIds.push(number(input.name));
-  graph.initializers.forEach((_, name) => givenIds.push(number(name)));
-  for (const output of graph.outputs) number(output.name);
-  for (const name of graph.valueInfo.keys()) number(name);
-  const nodes = graph.nodes;
-  const nodeInputs = numberEach(nodes, "inputs", number);
-  const nodeOutputs = numberEach(nodes, "outputs", number);
-  const given = new Uint8Array(names.length);
-  for (const id of givenIds) given[id] = 1;
+  const { names, ids, givenCount, inputIds, inputStart, outputIds, outputStart } = model.graph.values;
+  const given = new Uint8Array(names.length).fill(1, 0, givenCount);
+  const nodes = model.graph.nodes;
+  const nodeInputs = { ids: inputIds, start: inputStart };
+  const nodeOutputs = { ids: outputIds, start: outputStart };
   const positions = topologicalPositions(nodes.length, nodeInputs, nodeOutputs, names.length);
   const order: Node[] = [];
   for (let k = 0; k < positions.length; k++) order.push(nodes[positions[k]]);
@@ -101,17 +84,6 @@ function producersOf(order: readonly Node[], outputs: Numbered, valueCount: numb
 interface Numbered {
   ids: Int32Array;
   start: Int32Array;
-}
-
-function numberEach(nodes: readonly Node[], side: "inputs" | "outputs", number: (name: string) => number): Numbered {
-  const start = new Int32Array(nodes.length + 1);
-  for (let i = 0; i < nodes.length; i++) start[i + 1] = start[i] + nodes[i][side].length;
-  const ids = new Int32Array(start[nodes.length]);
-  for (let i = 0; i < nodes.length; i++) {
-    const names = nodes[i][side];
-    for (let j = 0; j < names.length; j++) ids[start[i] + j] = names[j] === "" ? NO_VALUE : number(names[j]);
-  }
-  return { ids, start };
 }
 
 /** The numbers of the nodes at `positions`, in that order. */

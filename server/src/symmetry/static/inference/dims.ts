@@ -35,10 +35,15 @@ export function product(values: readonly number[]): number {
   return values.reduce((total, value) => total * value, 1);
 }
 
-/** The number of elements of a shape, when it is static. */
+/** The number of elements of a shape, when it is static (without building its dims: every node's output asks). */
 export function elementCount(shape: readonly Dim[] | undefined): number | undefined {
-  const dims = staticDims(shape);
-  return dims && product(dims);
+  if (!shape) return undefined;
+  let count = 1;
+  for (const dim of shape) {
+    if (dim.kind !== "static") return undefined;
+    count *= dim.value;
+  }
+  return count;
 }
 
 export function isStatic(dim: Dim, value?: number): boolean {

@@ -1,6 +1,6 @@
 /** Building an output's facts: its entries are computed only when its shape is static and small enough. */
 import type { Dim } from "../../../onnx/model";
-import { product, staticDims } from "./dims";
+import { elementCount, staticDims } from "./dims";
 import { SHAPE_ENTRY_LIMIT, type Entry, type ValueFacts } from "./types";
 
 /**
@@ -14,10 +14,10 @@ export function outputFacts(
   limit: number,
   compute?: (dims: number[]) => ArrayLike<Entry> | undefined,
 ): ValueFacts {
-  const dims = staticDims(shape);
-  if (!compute || !dims || product(dims) > limit) return { shape, elementType };
-  const entries = compute(dims);
-  return entries && entries.length === product(dims) ? { shape, elementType, entries } : { shape, elementType };
+  const count = elementCount(shape);
+  if (!compute || count === undefined || count > limit) return { shape, elementType };
+  const entries = compute(staticDims(shape)!);
+  return entries && entries.length === count ? { shape, elementType, entries } : { shape, elementType };
 }
 
 /** The static dims of an input that has entries (the two go together). */
