@@ -84,8 +84,8 @@ function unfinished(pair: Pair, status: "error" | "cancelled", message: string, 
 
 /**
  * Samples per run of the model. The samples go in chunks, and while the runner's process runs
- * one chunk this thread draws the next and compares the last: drawing, moving and comparing
- * tensors then costs little wall time beyond the model's own.
+ * one chunk this thread draws the next and compares those that came back: drawing, moving and
+ * comparing tensors then costs little wall time beyond the model's own.
  */
 const SAMPLES_PER_CHUNK = 4;
 
@@ -100,16 +100,17 @@ async function checkPair(bound: BoundSpec, context: RunContext, pair: Pair): Pro
       const type = output.valueInfo.type;
       return type?.kind !== "tensor" || type.shape?.[0]?.kind !== "static";
     });
-    const worst = new WorstSample(pair);
-    let previous: { first: number; results: Promise<Row[]> } | undefined;
+    // Every chunk goes to the runner as soon as it is drawn, so that the runner always has the
+    // next one waiting; results are compared as they come back.
+    const chunks: { first: number; results: Promise<Row[]> }[] = [];
     for (let first = 0; first < samples; first += SAMPLES_PER_CHUNK) {
       const rows = await drawRows(context.plan, seed, elements, first, Math.min(samples, first + SAMPLES_PER_CHUNK));
       const results = runRows(context, rows, pair.claim.outputs, stackable, tolerance);
-      results.catch(() => undefined); // awaited below, after the previous chunk: not an unhandled rejection meanwhile
-      if (previous) await worst.add(elements, previous.first, await previous.results);
-      previous = { first, results };
+      results.catch(() => undefined); // awaited below, in order: not an unhandled rejection meanwhile
+      chunks.push({ first, results });
     }
-    if (previous) await worst.add(elements, previous.first, await previous.results);
+    const worst = new WorstSample(pair);
+    for (const chunk of chunks) await worst.add(elements, chunk.first, await chunk.results);
     const measured = worst.result();
     const ms = performance.now() - started;
     const status = measured.maxRelError <= tolerance ? "passed" : "failed";

@@ -1,11 +1,12 @@
 /**
- * Dense row-major tensors of float64 values: what the numeric check computes with. Inputs are
- * drawn, transformed and compared in float64, and cast to the model's element types only to run.
+ * Dense row-major tensors of numbers: what the numeric check computes with. Inputs are drawn,
+ * transformed and compared in float64 arithmetic, and cast to the model's element types only to
+ * run; float32 outputs stay in the runtime's array (read as float64 exactly).
  */
 
 export interface Dense {
   shape: readonly number[];
-  data: Float64Array;
+  data: Float64Array | Float32Array;
 }
 
 export function elementCount(shape: readonly number[]): number {
@@ -43,7 +44,8 @@ export function offsetTable(length: number, offsetOf: (index: number) => number)
 export function gather(x: Dense, offsets: readonly Int32Array[]): Dense {
   const rank = x.shape.length;
   const source = x.data;
-  const out = new Float64Array(source.length);
+  // Moving entries changes no value: the result keeps the source's precision.
+  const out = source instanceof Float32Array ? new Float32Array(source.length) : new Float64Array(source.length);
   if (rank === 0) {
     out.set(source);
     return { shape: x.shape, data: out };
@@ -85,7 +87,7 @@ function isIdentity(offsets: Int32Array, stride: number): boolean {
 }
 
 /** The tensors stacked along their first axis (their other axes agree). */
-export function concatenate(parts: readonly Dense[]): Dense {
+export function concatenate(parts: readonly Dense[]): Dense & { data: Float64Array } {
   const data = new Float64Array(parts.reduce((total, part) => total + part.data.length, 0));
   let offset = 0;
   for (const part of parts) {

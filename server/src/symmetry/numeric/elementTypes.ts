@@ -57,8 +57,8 @@ export function castDense(x: Dense, elementType: string): Dense {
 }
 
 /** castValue on every value, in a new array. */
-export function castValues(values: Float64Array, elementType: string): Float64Array {
-  return castInPlace(values.slice(), elementType);
+export function castValues(values: Dense["data"], elementType: string): Float64Array {
+  return castInPlace(Float64Array.from(values), elementType);
 }
 
 /** castValue on every value, overwriting them (for arrays just drawn: no copy of a large input); float32 and float64, the common cases, without a call per value. */
@@ -92,15 +92,21 @@ export function stackedRuntimeTensor(parts: readonly Dense[], elementType: strin
   return { type: type.name, dims, data };
 }
 
-/** An output's values as float64 (int64 beyond 2^53 rounds; bool as 0 or 1; float16 decoded from its bits). */
+/**
+ * An output's values as numbers: float32 and float64 outputs as they come (every float32 is a
+ * float64 exactly: no copy of the largest arrays a check handles); the others as float64 (int64
+ * beyond 2^53 rounds; bool as 0 or 1; float16 decoded from its bits).
+ */
 export function fromRuntimeTensor(tensor: RuntimeTensor): Dense {
   const data = tensor.data;
   const values =
-    tensor.type === "float16" && data instanceof Uint16Array
-      ? Float64Array.from(data, float16FromBits)
-      : data instanceof BigInt64Array || data instanceof BigUint64Array
-        ? Float64Array.from(data, Number)
-        : Float64Array.from(data);
+    data instanceof Float32Array || data instanceof Float64Array
+      ? data
+      : tensor.type === "float16" && data instanceof Uint16Array
+        ? Float64Array.from(data, float16FromBits)
+        : data instanceof BigInt64Array || data instanceof BigUint64Array
+          ? Float64Array.from(data, Number)
+          : Float64Array.from(data);
   return { shape: tensor.dims, data: values };
 }
 
