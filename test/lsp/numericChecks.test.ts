@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CancellationTokenSource, CodeLensRefreshRequest, CodeLensRequest, HoverRequest, WorkDoneProgress, type CodeLens, type Diagnostic } from "vscode-languageserver";
+import { CancellationTokenSource, CodeLensRequest, HoverRequest, WorkDoneProgress, type CodeLens, type Diagnostic } from "vscode-languageserver";
 import {
   CHECK_RESULT_METHOD,
   LIST_CHECKS_METHOD,
@@ -22,7 +22,7 @@ import {
   type RunChecksResult,
 } from "../../server/src/lsp/protocol";
 import { initialSettings, readSettings } from "../../server/src/lsp/settings";
-import { EDITOR_CAPABILITIES, LspSession, repoRoot } from "../support/lspClient";
+import { countLensRefreshes, eventually, LENS_REFRESHING_CLIENT, LspSession, repoRoot } from "../support/lspClient";
 import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 
 const SPEC = ODD_SIGNAL_SPEC;
@@ -32,15 +32,6 @@ const modelLine = lines.findIndex((line) => line.startsWith("model"));
 const FLIPSIGN = "equivariant out under flipsign";
 const SHIFT = "equivariant out under shift";
 
-const REFRESHING_CLIENT = { ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
-
-/** Polls `probe` until it holds. */
-async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await probe()); ) {
-    if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A folder with the odd-signal model (its Relu breaks `flipsign`, nothing breaks `shift`) and `name.sym` naming it. */
 function writeSpec(folder: string, name: string, text = SPEC): string {
@@ -76,15 +67,12 @@ function resultsOf(session: LspSession, runId: string): CheckResultParams[] {
 describe("numeric checks over stdio", () => {
   let folder: string;
   let session: LspSession;
-  let refreshes = 0;
+  let refreshes: () => number;
 
   before(async () => {
     folder = mkdtempSync(path.join(tmpdir(), "symcheck-lsp-numeric-"));
-    session = await LspSession.start({ folder, capabilities: REFRESHING_CLIENT });
-    session.connection.onRequest(CodeLensRefreshRequest.method, () => {
-      refreshes++;
-      return null;
-    });
+    session = await LspSession.start({ folder, capabilities: LENS_REFRESHING_CLIENT });
+    refreshes = countLensRefreshes(session);
   });
 
   after(() => {
@@ -145,14 +133,14 @@ describe("numeric checks over stdio", () => {
 
   test("after a run: each result beside its static verdict, and the failure an error on the symmetry in the claim", async () => {
     const uri = await open("after");
-    const before = refreshes;
+    const before = refreshes();
     const mark = session.mark();
     await runChecks(session, { uri });
     const titles = await lensTitles(session, uri);
     assert.equal(titles.length, 6, titles.join("\n"));
     assert.match(titles[4], new RegExp(`^${claimLine}: flipsign: failed: rel err [\\d.e-]+ > 1e-4 at negate.* -> symcheck.showNumericResult$`));
     assert.match(titles[5], new RegExp(`^${claimLine}: shift: passed 8/8, max rel err 0, .* -> symcheck.showNumericResult$`));
-    await eventually(() => refreshes > before, "workspace/codeLens/refresh request");
+    await eventually(() => refreshes() > before, "workspace/codeLens/refresh request", 10_000);
 
     const { diagnostics } = await session.diagnostics(uri, mark, (params) => numericDiagnostics(params.diagnostics).length > 0);
     const [failed] = numericDiagnostics(diagnostics);
@@ -274,7 +262,7 @@ describe("numeric checks turned off", () => {
 
       // VS Code's client re-tells the trust in the settings it answers when trust is granted.
       await session.settingsChanged({ workspaceTrusted: true });
-      await eventually(async () => (await lensTitles(session, uri))[1]?.includes("Check numerically") ?? false, "the `Check numerically` lens once trusted");
+      await eventually(async () => (await lensTitles(session, uri))[1]?.includes("Check numerically") ?? false, "the `Check numerically` lens once trusted", 10_000);
       const result = await runChecks(session, { uri, ids: [SHIFT] });
       assert.equal(result.results[0].numeric.status, "passed");
     } finally {
@@ -330,7 +318,7 @@ describe("a long numeric check", () => {
       finishedAt = Date.now();
       return result;
     });
-    await eventually(async () => (await lensTitles(session, uri)).some((title) => title.includes("flipsign: checking…")), "the `checking…` lens");
+    await eventually(async () => (await lensTitles(session, uri)).some((title) => title.includes("flipsign: checking…")), "the `checking…` lens", 10_000);
     const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 8 } });
     const hoveredAt = Date.now();
     assert.ok(hover, "the hover is answered");

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CodeLensRefreshRequest, CodeLensRequest, DiagnosticSeverity, type CodeLens } from "vscode-languageserver";
-import { EDITOR_CAPABILITIES, LspSession } from "../support/lspClient";
+import { CodeLensRequest, DiagnosticSeverity, type CodeLens } from "vscode-languageserver";
+import { countLensRefreshes, eventually, LENS_REFRESHING_CLIENT, LspSession } from "../support/lspClient";
 import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 
 const SPEC = ODD_SIGNAL_SPEC;
@@ -18,28 +18,16 @@ const modelBytes = oddSignalModel;
 const claimLine = SPEC.split("\n").findIndex((line) => line.startsWith("equivariant"));
 const flipsignInClaim = SPEC.split("\n")[claimLine].indexOf("flipsign");
 
-const REFRESHING_CLIENT = { ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
-
-/** Polls `probe` until it holds (the server's requests to the client are not recorded by the session). */
-async function eventually(probe: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !probe(); ) {
-    if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe("static verdicts over stdio", () => {
   let folder: string;
   let session: LspSession;
-  let refreshes = 0;
+  let refreshes: () => number;
 
   before(async () => {
     folder = mkdtempSync(path.join(tmpdir(), "symcheck-lsp-verdicts-"));
-    session = await LspSession.start({ folder, capabilities: REFRESHING_CLIENT });
-    session.connection.onRequest(CodeLensRefreshRequest.method, () => {
-      refreshes++;
-      return null;
-    });
+    session = await LspSession.start({ folder, capabilities: LENS_REFRESHING_CLIENT });
+    refreshes = countLensRefreshes(session);
   });
 
   after(() => {
@@ -96,13 +84,13 @@ describe("static verdicts over stdio", () => {
     let mark = session.mark();
     const { uri, modelFile } = await open("fixed", "Relu");
     await session.diagnostics(uri, mark);
-    const before = refreshes;
+    const before = refreshes();
 
     writeFileSync(modelFile, modelBytes("Tanh"));
     mark = session.mark();
     await session.fileChanged(modelFile);
     assert.deepEqual((await session.diagnostics(uri, mark)).diagnostics, []);
-    await eventually(() => refreshes > before, "workspace/codeLens/refresh request");
+    await eventually(() => refreshes() > before, "workspace/codeLens/refresh request", 5_000);
     assert.deepEqual(await lensTitles(uri), [
       `${claimLine}: flipsign: proved -> symcheck.showStaticExplanation`,
       `${claimLine}: shift: proved -> symcheck.showStaticExplanation`,

@@ -4,12 +4,14 @@
  * server's own requests (settings, dynamic registrations) and records what the server pushes
  * (diagnostics, log messages), so that tests can wait for and assert them.
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 import {
+  CodeLensRefreshRequest,
   ConfigurationRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -66,6 +68,27 @@ export interface SessionOptions {
   command?: string[];
   /** What `initialize` sends as `initializationOptions`. */
   initializationOptions?: unknown;
+}
+
+/** An editor that asks for CodeLenses again when the server says they changed under unchanged text (VS Code does). */
+export const LENS_REFRESHING_CLIENT: ClientCapabilities = { ...EDITOR_CAPABILITIES, workspace: { ...EDITOR_CAPABILITIES.workspace, codeLens: { refreshSupport: true } } };
+
+/** Answers the server's CodeLens refresh requests; the function returned tells how many have come. */
+export function countLensRefreshes(session: LspSession): () => number {
+  let refreshes = 0;
+  session.connection.onRequest(CodeLensRefreshRequest.method, () => {
+    refreshes++;
+    return null;
+  });
+  return () => refreshes;
+}
+
+/** Waits until `probe` holds, polling; fails the test, naming `what`, after `timeoutMs`. */
+export async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await probe()); ) {
+    if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export class LspSession {
