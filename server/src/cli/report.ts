@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import type { Severity } from "../common/diagnostic";
 import type { SpecAnalysis } from "../service/analysis";
-import { checkPairs, measuredOrNull, type CheckPair, type NumericResults } from "../service/numericResults";
+import { checkPairs, measuredFigures, type CheckPair, type MeasuredFigures, type NumericResults } from "../service/numericResults";
 import { numericDiagnostics } from "../service/numericWords";
 import type { NumericCheck } from "../symmetry/numeric/types";
 import type { StaticCheck, Verdict } from "../symmetry/static";
@@ -27,15 +27,8 @@ export interface StaticResult {
 }
 
 /** A pair's numeric check; figures that were not measured (it could not run) or are not finite are null. */
-export interface NumericResult {
+export interface NumericResult extends MeasuredFigures {
   passed: boolean;
-  samples: number;
-  maxRelError: number | null;
-  maxAbsError: number | null;
-  /** The relative tolerance the check was held to. */
-  tolerance: number | null;
-  /** The worst group element in words (`shift y=+3 x=-5`); empty when none was measured. */
-  worst: string;
   ms: number;
   /** Why it could not run. */
   error?: string;
@@ -103,15 +96,7 @@ function staticResult(check: StaticCheck | undefined): StaticResult | null {
 
 function numericResult(check: NumericCheck | undefined, pair: CheckPair): NumericResult {
   if (!check) return { passed: false, samples: 0, maxRelError: null, maxAbsError: null, tolerance: null, worst: "", ms: 0, error: `${pair.id} was not checked` };
-  const result: NumericResult = {
-    passed: check.status === "passed",
-    samples: check.samples,
-    maxRelError: measuredOrNull(check, check.maxRelError),
-    maxAbsError: measuredOrNull(check, check.maxAbsError),
-    tolerance: Number.isFinite(check.tolerance) ? check.tolerance : null,
-    worst: check.worst,
-    ms: Math.round(check.ms),
-  };
+  const result: NumericResult = { passed: check.status === "passed", ...measuredFigures(check), ms: Math.round(check.ms) };
   if (check.status === "error" || check.status === "cancelled") result.error = check.message ?? check.status;
   return result;
 }

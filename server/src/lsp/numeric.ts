@@ -9,7 +9,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection }
 import type { SpecAnalysis } from "../service/analysis";
 import { findSpecs } from "../service/findSpecs";
 import type { NumericService } from "../service/numericChecks";
-import { checkPairs, measuredOrNull, type CheckPair } from "../service/numericResults";
+import { checkPairs, measuredFigures, type CheckPair } from "../service/numericResults";
 import { numericDetails, numericMessage, numericSummary } from "../service/numericWords";
 import { pairInWords, verdictSummary } from "../service/verdicts";
 import type { NumericCheck } from "../symmetry/numeric/types";
@@ -153,11 +153,7 @@ function selectPairs(pairs: CheckPair[], params: RunChecksParams): CheckPair[] |
 export function numericResult(pair: CheckPair, check: NumericCheck): NumericResult {
   const result: NumericResult = {
     status: check.status,
-    samples: check.samples,
-    maxRelError: measuredOrNull(check, check.maxRelError),
-    maxAbsError: measuredOrNull(check, check.maxAbsError),
-    tolerance: Number.isFinite(check.tolerance) ? check.tolerance : null,
-    worst: check.worst,
+    ...measuredFigures(check),
     ms: check.ms,
     summary: numericSummary(check),
     text: numericMessage(pair, check),

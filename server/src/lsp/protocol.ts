@@ -4,6 +4,7 @@
  * Types only (and method names), so that the VS Code client can import them.
  */
 import type { Range } from "../common/text";
+import type { MeasuredFigures } from "../service/numericResults";
 import type { NumericCheck } from "../symmetry/numeric/types";
 import type { Verdict } from "../symmetry/static";
 
@@ -49,14 +50,8 @@ export interface CheckItem {
 }
 
 /** A NumericCheck as the client shows it. Figures that were not measured (an error, a cancellation) or are not finite are null. */
-export interface NumericResult {
+export interface NumericResult extends MeasuredFigures {
   status: NumericCheck["status"];
-  samples: number;
-  maxRelError: number | null;
-  maxAbsError: number | null;
-  tolerance: number | null;
-  /** The worst group element in words (`shift y=+3 x=-5`); empty when none was measured. */
-  worst: string;
   ms: number;
   /** Why it could not run, or was cancelled. */
   message?: string;

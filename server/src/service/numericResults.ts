@@ -80,11 +80,29 @@ function sharedFingerprint(analysis: SpecAnalysis): string {
 }
 
 /**
- * A result's error figure for JSON, which has no NaN or Infinity: null when it was not measured
- * (the check could not run, or was cancelled) or is not finite (a NaN output).
+ * A result's figures as JSON carries them (the command line's report and the protocol's), which
+ * has no NaN or Infinity: an error figure is null when it was not measured (the check could not
+ * run, or was cancelled) or is not finite (a NaN output).
  */
-export function measuredOrNull(check: NumericCheck, value: number): number | null {
-  return (check.status === "passed" || check.status === "failed") && Number.isFinite(value) ? value : null;
+export interface MeasuredFigures {
+  samples: number;
+  maxRelError: number | null;
+  maxAbsError: number | null;
+  /** The relative tolerance the check was held to. */
+  tolerance: number | null;
+  /** The worst group element in words (`shift y=+3 x=-5`); empty when none was measured. */
+  worst: string;
+}
+
+export function measuredFigures(check: NumericCheck): MeasuredFigures {
+  const measured = (value: number) => ((check.status === "passed" || check.status === "failed") && Number.isFinite(value) ? value : null);
+  return {
+    samples: check.samples,
+    maxRelError: measured(check.maxRelError),
+    maxAbsError: measured(check.maxAbsError),
+    tolerance: Number.isFinite(check.tolerance) ? check.tolerance : null,
+    worst: check.worst,
+  };
 }
 
 /** The last result of each pair that was checked, per spec; see the file's comment for when a result goes stale. */
