@@ -79,6 +79,18 @@ equivariant feat under inside, anywhere
     assert.equal(result.status, "passed", summary(result));
   });
 
+  test("a scalar input (a temperature the spec does not declare) is fed as a scalar", async () => {
+    const model = new GraphBuilder("tempered")
+      .input("x", "float", [1, 5])
+      .input("temperature", "float", [])
+      .node("Mul", ["x", "temperature"], ["y"])
+      .output("y", "float", [1, 5]);
+    const runner = new InProcessRunner();
+    const [result] = await check(await fixture("input x [batch, node]\noutput y [batch, node]\nsymmetry p = permute(node)\nequivariant y under p\n", model), {}, runner);
+    assert.equal(result.status, "passed", summary(result));
+    assert.ok(runner.requests.every((request) => request.feeds.temperature.dims.length === 0));
+  });
+
   test("several outputs: the worst one is named", async () => {
     const model = new GraphBuilder("two")
       .input("x", "float", ["batch", 4])

@@ -1,31 +1,49 @@
 /**
- * A ModelRunner for tests: onnxruntime-node in this process, one session per model path (the
- * product runs onnxruntime in a worker process; the engine sees the same interface). Counts its
- * runs, so tests can see how the engine batched them, and can be made to fail on a given run.
+ * A ModelRunner for tests: the jobs' sample work (samples.ts) and onnxruntime-node in this
+ * process, one session per model path (the product does both in a worker process; the check sees
+ * the same interface). Records the model's runs, so tests can see how the jobs batched them, and
+ * can be made to fail on a given run.
  */
 import * as ort from "onnxruntime-node";
+import { checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "../../server/src/symmetry/numeric/samples";
 import type { ModelRunner, RunRequest, RuntimeTensor } from "../../server/src/symmetry/numeric/types";
 import { RunnerError } from "../../server/src/symmetry/numeric/types";
 
 export class InProcessRunner implements ModelRunner {
-  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
-  /** The requests run so far, in order. */
+  private readonly sessions = new Map<string, { session: Promise<ort.InferenceSession>; rowwise: ModelSession["rowwise"] }>();
+  /** The model's runs so far, in order. */
   readonly requests: RunRequest[] = [];
 
-  /** `fail(request, index)` returning a message makes that run reject with a RunnerError of reason `runtime`. */
+  /** `fail(request, index)` returning a message makes that run fail as onnxruntime does (a RunnerError of reason `runtime`). */
   constructor(private readonly fail?: (request: RunRequest, index: number) => string | undefined) {}
 
-  async run(request: RunRequest, signal?: AbortSignal): Promise<Record<string, RuntimeTensor>> {
-    if (signal?.aborted) throw new RunnerError("cancelled", "cancelled");
+  run(job: SampleJob, signal?: AbortSignal): Promise<SampleOutcome[]> {
+    if (signal?.aborted) return Promise.reject(new RunnerError("cancelled", "cancelled"));
+    return checkSamples(job, this.session(job.modelPath), signal);
+  }
+
+  /** The model's session here, as samples.ts uses it. */
+  session(modelPath: string): ModelSession {
+    let cached = this.sessions.get(modelPath);
+    if (!cached) {
+      // Failures come back as errors; the runtime need not log them too.
+      cached = { session: ort.InferenceSession.create(modelPath, { logSeverityLevel: 4 }), rowwise: new Map() };
+      this.sessions.set(modelPath, cached);
+    }
+    const { session, rowwise } = cached;
+    return { run: (request) => this.runOnce(session, request), rowwise };
+  }
+
+  async dispose(): Promise<void> {
+    // A model that failed to load has no session to release (its run already reported the failure).
+    for (const { session } of this.sessions.values()) await (await session.catch(() => undefined))?.release();
+    this.sessions.clear();
+  }
+
+  private async runOnce(session: Promise<ort.InferenceSession>, request: RunRequest): Promise<Record<string, RuntimeTensor>> {
     const index = this.requests.push(request) - 1;
     const failure = this.fail?.(request, index);
     if (failure) throw new RunnerError(failure, "runtime");
-    let session = this.sessions.get(request.modelPath);
-    if (!session) {
-      // Failures come back as errors; the runtime need not log them too.
-      session = ort.InferenceSession.create(request.modelPath, { logSeverityLevel: 4 });
-      this.sessions.set(request.modelPath, session);
-    }
     const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, tensor]) => [name, new ort.Tensor(tensor.type as ort.Tensor.Type, tensor.data as ort.Tensor.DataType, tensor.dims)]));
     let results: ort.InferenceSession.ReturnType;
     try {
@@ -34,11 +52,5 @@ export class InProcessRunner implements ModelRunner {
       throw new RunnerError((error as Error).message, "runtime");
     }
     return Object.fromEntries(request.outputs.map((name) => [name, { type: results[name].type, dims: results[name].dims.map(Number), data: results[name].data as RuntimeTensor["data"] }]));
-  }
-
-  async dispose(): Promise<void> {
-    // A model that failed to load has no session to release (its run already reported the failure).
-    for (const session of this.sessions.values()) await (await session.catch(() => undefined))?.release();
-    this.sessions.clear();
   }
 }

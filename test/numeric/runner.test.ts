@@ -1,9 +1,11 @@
 /**
- * The model runner: onnxruntime in a child process, one run at a time, with timeouts, crashes,
- * cancellation and the processes' lifetimes as users meet them (runner.ts).
+ * The model runner: a check's jobs done beside onnxruntime in a child process, one job at a time,
+ * with timeouts, crashes, cancellation and the processes' lifetimes as users meet them (runner.ts).
  *
- * Long runs use the spinner, a Loop whose trip count is an input: `spin(FOREVER)` runs for years
- * on any machine, so timeouts and kills never race with the run's end.
+ * The jobs (jobs.ts) claim y equivariant under negating x and y: models that double x pass with no
+ * error, models that square it fail by a known one. Long runs use the spinner, a Loop whose trip count
+ * is an input: `spin(FOREVER)` runs for years on any machine, so timeouts and kills never race
+ * with the run's end.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -15,7 +17,10 @@ import { after, describe, test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GraphBuilder } from "../support/onnxBuilder";
 import { createModelRunner, workerEntry, type ModelRunnerOptions, type ProcessModelRunner } from "../../server/src/symmetry/numeric/runner";
-import { RunnerError, type RunRequest } from "../../server/src/symmetry/numeric/types";
+import type { FedInput } from "../../server/src/symmetry/numeric/inputs";
+import type { SampleJob } from "../../server/src/symmetry/numeric/samples";
+import { RunnerError } from "../../server/src/symmetry/numeric/types";
+import { DOUBLED, spinJob, squared, tensor, xJob } from "./jobs";
 
 const folder = mkdtempSync(path.join(tmpdir(), "symcheck-runner-"));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -55,20 +60,9 @@ function spinnerModel(): Uint8Array {
 
 const doubler = writeModel("doubler.onnx", elementwiseModel("Add"));
 const spinner = writeModel("spinner.onnx", spinnerModel());
-const FOREVER = 2n ** 62n;
+const FOREVER = 2 ** 62;
+const spin = (steps: number, samples = 1) => spinJob(spinner, steps, samples);
 const hostScript = path.join(import.meta.dirname, "runnerHost.ts");
-
-function xRequest(modelPath: string, values = [1, 2, 3, 4, 5, 6], dims = [2, 3]): RunRequest {
-  return { modelPath, feeds: { x: { type: "float32", dims, data: Float32Array.from(values) } }, outputs: ["y"] };
-}
-
-function spin(steps: bigint): RunRequest {
-  return {
-    modelPath: spinner,
-    feeds: { steps: { type: "int64", dims: [], data: BigInt64Array.of(steps) }, x: { type: "float32", dims: [1], data: Float32Array.of(7) } },
-    outputs: ["y"],
-  };
-}
 
 /** A runner disposed when the test ends. */
 function newRunner(t: TestContext, options: Partial<ModelRunnerOptions> = {}): ProcessModelRunner {
@@ -77,10 +71,9 @@ function newRunner(t: TestContext, options: Partial<ModelRunnerOptions> = {}): P
   return runner;
 }
 
-/** Runs the doubler and checks its outputs: the runner works. */
+/** Does a job on the doubler and checks its outcome: the runner works. */
 async function assertDoubles(runner: ProcessModelRunner): Promise<void> {
-  const outputs = await runner.run(xRequest(doubler));
-  assert.deepEqual(Array.from(outputs.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+  assert.deepEqual(await runner.run(xJob(doubler)), [{ y: DOUBLED }]);
 }
 
 /** The RunnerError a promise rejects with. */
@@ -115,17 +108,15 @@ async function waitUntil(condition: () => boolean, ms: number): Promise<boolean>
   return condition();
 }
 
-describe("running models", () => {
-  test("runs a model and returns its outputs as typed arrays with their type and dimensions", async (t) => {
-    const outputs = await newRunner(t).run(xRequest(doubler, [1, -2, 3.5, 0, 5, 6]));
-    assert.deepEqual(Object.keys(outputs), ["y"]);
-    assert.equal(outputs.y.type, "float32");
-    assert.deepEqual(outputs.y.dims, [2, 3]);
-    assert.ok(outputs.y.data instanceof Float32Array);
-    assert.deepEqual(Array.from(outputs.y.data), [2, -4, 7, 0, 10, 12]);
+describe("jobs", () => {
+  test("does a job's samples beside the model and returns each sample's errors, output by output", async (t) => {
+    const runner = newRunner(t);
+    assert.deepEqual(await runner.run(xJob(doubler, 3, [2, 3], 2)), [{ y: DOUBLED }, { y: DOUBLED }]);
+    const squarer = writeModel("squarer.onnx", elementwiseModel("Mul"));
+    assert.deepEqual(await runner.run(xJob(squarer, 3)), [{ y: squared(3) }]);
   });
 
-  test("passes int64, float16 and bool tensors both ways", async (t) => {
+  test("feeds and reads int64, float16 and bool tensors", async (t) => {
     const g = new GraphBuilder("types");
     g.input("count", "int64", [3]);
     g.input("half", "float16", [2]);
@@ -136,33 +127,26 @@ describe("running models", () => {
     g.output("counts", "int64", [3]);
     g.output("negated", "float16", [2]);
     g.output("flipped", "bool", [2]);
-    const request: RunRequest = {
-      modelPath: writeModel("types.onnx", g.toModelBytes()),
-      feeds: {
-        count: { type: "int64", dims: [3], data: BigInt64Array.of(1n, 2n ** 40n, -3n) },
-        // float16 travels as its bits: 1.0 and -2.0.
-        half: { type: "float16", dims: [2], data: Uint16Array.of(0x3c00, 0xc000) },
-        flag: { type: "bool", dims: [2], data: Uint8Array.of(1, 0) },
-      },
-      outputs: ["counts", "negated", "flipped"],
+    const input = (name: string, elementType: string, dims: number[], value: number): FedInput => ({ name, elementType, tensor: tensor(name, dims), shape: dims, batched: false, source: { kind: "fixed", value } });
+    const job: SampleJob = {
+      ...xJob(writeModel("types.onnx", g.toModelBytes())),
+      plan: { inputs: [input("count", "int64", [3], 2 ** 40), input("half", "float16", [2], 1.5), input("flag", "bool", [2], 1)], batchable: false },
+      elements: [{ kind: "value", symmetry: { name: "n", group: { kind: "negate", tensors: ["count", "half", "flag"] } }, words: "negate", factor: -1 }],
+      claim: { kind: "invariant", outputs: [tensor("counts", [3]), tensor("negated", [2]), tensor("flipped", [2])] },
     };
-    const { counts, negated, flipped } = await newRunner(t).run(request);
-    assert.equal(counts.type, "int64");
-    assert.deepEqual(counts.data, BigInt64Array.of(2n, 2n ** 41n, -6n));
-    assert.equal(negated.type, "float16");
-    assert.deepEqual(negated.data, Uint16Array.of(0xbc00, 0x4000));
-    assert.equal(flipped.type, "bool");
-    assert.deepEqual(flipped.data, Uint8Array.of(0, 1));
+    const [{ counts, negated, flipped }] = await newRunner(t).run(job);
+    // 2^41 against -2^41; 1.5 against -1.5; flag -1 is clamped to false: Not gives 1 where 0 was.
+    assert.deepEqual(counts, { relative: 2, absolute: 2 ** 42, finite: true, compared: 3 });
+    assert.deepEqual(negated, { relative: 2, absolute: 3, finite: true, compared: 2 });
+    assert.deepEqual(flipped, { relative: 1e12, absolute: 1, finite: true, compared: 2 });
   });
 
-  test("runs concurrent requests one at a time, each with its own outputs", async (t) => {
+  test("does concurrent jobs one at a time, each with its own outcome", async (t) => {
     const runner = newRunner(t);
-    const inputs = Array.from({ length: 8 }, (_, i) => [i, i + 1, i + 2, i + 3, i + 4, i + 5]);
-    const results = await Promise.all(inputs.map((values) => runner.run(xRequest(doubler, values))));
-    assert.deepEqual(
-      results.map((outputs) => Array.from(outputs.y.data as Float32Array)),
-      inputs.map((values) => values.map((value) => 2 * value)),
-    );
+    const squarer = writeModel("squarer.onnx", elementwiseModel("Mul"));
+    const values = [1, 2, 3, 4, 5, 6, 7, 8];
+    const outcomes = await Promise.all(values.map((value) => runner.run(xJob(squarer, value))));
+    assert.deepEqual(outcomes, values.map((value) => [{ y: squared(value) }]));
   });
 
   test("keeps a model's session while its file keeps its time and size, and loads it again when they change", async (t) => {
@@ -171,18 +155,15 @@ describe("running models", () => {
     const time = new Date("2025-01-01T00:00:00Z");
     const model = writeModel("rewritten.onnx", elementwiseModel("Add"));
     utimesSync(model, time, time);
-    const added = await runner.run(xRequest(model));
-    assert.deepEqual(Array.from(added.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    assert.deepEqual(await runner.run(xJob(model)), [{ y: DOUBLED }]);
     // Other bytes of the same size, with the same modification time: the cached session answers.
     writeFileSync(model, elementwiseModel("Mul"));
     utimesSync(model, time, time);
     assert.equal(statSync(model).size, elementwiseModel("Add").length);
-    const cached = await runner.run(xRequest(model));
-    assert.deepEqual(Array.from(cached.y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    assert.deepEqual(await runner.run(xJob(model)), [{ y: DOUBLED }]);
     // A new modification time, as any write gives: the new model answers.
     utimesSync(model, time, new Date(time.getTime() + 1000));
-    const multiplied = await runner.run(xRequest(model));
-    assert.deepEqual(Array.from(multiplied.y.data as Float32Array), [1, 4, 9, 16, 25, 36]);
+    assert.deepEqual(await runner.run(xJob(model)), [{ y: squared(3) }]);
   });
 
   test("keeps several models' sessions and runs each model as it is", async (t) => {
@@ -190,17 +171,25 @@ describe("running models", () => {
     const models = Array.from({ length: 6 }, (_, i) => writeModel(`model${i}.onnx`, elementwiseModel(i % 2 === 0 ? "Add" : "Mul")));
     for (const round of [1, 2]) {
       for (const [i, model] of models.entries()) {
-        const outputs = await runner.run(xRequest(model, [3, 3, 3, 3, 3, 3]));
-        assert.deepEqual(Array.from(outputs.y.data as Float32Array), Array(6).fill(i % 2 === 0 ? 6 : 9), `round ${round}, ${model}`);
+        assert.deepEqual(await runner.run(xJob(model)), [{ y: i % 2 === 0 ? DOUBLED : squared(3) }], `round ${round}, ${model}`);
       }
     }
+  });
+
+  test("reports a job whose outputs do not fit the spec as the check's own error, and does the next job", async (t) => {
+    const runner = newRunner(t);
+    const job = xJob(doubler);
+    const error = await failure(runner.run({ ...job, claim: { ...job.claim, outputs: [{ name: "y", axes: [{ name: "a0", kind: "plain", size: 5 }] }] } }));
+    assert.equal(error.reason, "check");
+    assert.equal(error.message, "the model gave y the shape [2, 3], but the spec declares [5]");
+    await assertDoubles(runner);
   });
 });
 
 describe("failures", () => {
   test("reports onnxruntime's own message for a feed of the wrong shape, and runs the next request in the same worker", async (t) => {
     const runner = newRunner(t);
-    const error = await failure(runner.run(xRequest(doubler, [1, 2, 3, 4, 5, 6], [3, 2])));
+    const error = await failure(runner.run(xJob(doubler, 3, [3, 2])));
     assert.equal(error.reason, "runtime");
     assert.match(error.message, /invalid dimensions for input: x/i);
     const pid = runner.workerPid;
@@ -210,7 +199,7 @@ describe("failures", () => {
 
   test("reports a model file that onnxruntime cannot load", async (t) => {
     const runner = newRunner(t);
-    const error = await failure(runner.run(xRequest(writeModel("garbage.onnx", new TextEncoder().encode("not a model")))));
+    const error = await failure(runner.run(xJob(writeModel("garbage.onnx", new TextEncoder().encode("not a model")))));
     assert.equal(error.reason, "runtime");
     assert.match(error.message, /protobuf parsing failed|load model/i);
   });
@@ -247,7 +236,7 @@ describe("failures", () => {
   test("gives up a worker that does not start in time, and says so", async (t) => {
     // Loading onnxruntime (through tsx, from the sources) takes far longer than 20 ms.
     const runner = newRunner(t, { timeoutMs: 60_000, startTimeoutMs: 20 });
-    const error = await failure(runner.run(xRequest(doubler)));
+    const error = await failure(runner.run(xJob(doubler)));
     assert.equal(error.reason, "timeout");
     assert.equal(error.message, "the model runner (onnxruntime in a child process) did not start within 0.02 s");
   });
@@ -273,7 +262,7 @@ describe("failures", () => {
 describe("cancellation", () => {
   test("rejects a run whose signal is already aborted, without starting a worker", async (t) => {
     const runner = newRunner(t);
-    const error = await failure(runner.run(xRequest(doubler), AbortSignal.abort()));
+    const error = await failure(runner.run(xJob(doubler), AbortSignal.abort()));
     assert.equal(error.reason, "cancelled");
     assert.equal(runner.workerPid, undefined);
   });
@@ -282,16 +271,16 @@ describe("cancellation", () => {
     // Were the cancelled spin started, it would hold the worker until the timeout, 20 s.
     const runner = newRunner(t, { timeoutMs: 20_000 });
     await assertDoubles(runner);
-    const first = runner.run(spin(100_000n));
+    const first = runner.run(spin(100_000));
     const controller = new AbortController();
     const cancelled = runner.run(spin(FOREVER), controller.signal);
-    const last = runner.run(xRequest(doubler));
+    const last = runner.run(xJob(doubler));
     controller.abort();
     const error = await failure(cancelled);
     assert.equal(error.reason, "cancelled");
     const started = performance.now();
-    assert.deepEqual(Array.from((await first).y.data as Float32Array), [7]);
-    assert.deepEqual(Array.from((await last).y.data as Float32Array), [2, 4, 6, 8, 10, 12]);
+    assert.deepEqual(await first, [{ y: { relative: 0, absolute: 0, finite: true, compared: 1 } }]);
+    assert.deepEqual(await last, [{ y: DOUBLED }]);
     assert.ok(performance.now() - started < 5000, "the run after the cancelled one follows the first");
   });
 
@@ -310,17 +299,25 @@ describe("cancellation", () => {
     await assertDoubles(runner);
   });
 
-  test("keeps the worker when a cancelled run ends within the grace, and runs the next request after it", async (t) => {
+  test("keeps the worker when a cancelled job stops before its next run within the grace, and does the next job after it", async (t) => {
     const runner = newRunner(t, { cancelGraceMs: 30_000 });
     await assertDoubles(runner);
     const pid = runner.workerPid;
+    // A sample is two runs (x and g.x) of about a second each.
+    const timed = performance.now();
+    await runner.run(spin(1_000_000));
+    const oneRunMs = (performance.now() - timed) / 2;
+    // 4 samples, 8 runs: the worker stops after the run in progress.
     const controller = new AbortController();
-    const run = runner.run(spin(2_000_000n), controller.signal);
+    const run = runner.run(spin(1_000_000, 4), controller.signal);
     await sleep(20);
     controller.abort();
+    const aborted = performance.now();
     assert.equal((await failure(run)).reason, "cancelled");
     await assertDoubles(runner);
+    const stoppedMs = performance.now() - aborted;
     assert.equal(runner.workerPid, pid);
+    assert.ok(stoppedMs < 3 * oneRunMs, `the next job came ${stoppedMs.toFixed(0)} ms after the cancellation; one run takes ${oneRunMs.toFixed(0)} ms`);
   });
 
   test("dispose kills the worker and rejects the runs in progress; the next run starts a new worker", async (t) => {
@@ -328,7 +325,7 @@ describe("cancellation", () => {
     await assertDoubles(runner);
     const pid = runner.workerPid!;
     const running = failure(runner.run(spin(FOREVER)));
-    const queued = failure(runner.run(xRequest(doubler)));
+    const queued = failure(runner.run(xJob(doubler)));
     await sleep(100);
     await runner.dispose();
     assert.equal(isRunning(pid), false);

@@ -16,7 +16,7 @@ test("rows beyond the byte limit of a run go in further runs, and each row gets 
   const runner = new InProcessRunner();
   const plan = await planInputs(analysis.bound, folder);
   // A row is 4 floats (16 bytes): three rows a run.
-  const context: RunContext = { runner, modelPath: analysis.bound.modelPath!, plan, maxStackedBytes: 50, rowwise: new Map() };
+  const context: RunContext = { model: runner.session(analysis.bound.modelPath!), plan, maxStackedBytes: 50 };
   const rows = Array.from({ length: 8 }, (_, s) => drawInputs(plan, 0, s));
   const outputs = await runRows(context, rows, ["y"], true, 1e-6);
   await runner.dispose();

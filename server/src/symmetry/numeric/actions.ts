@@ -13,10 +13,24 @@
  * - negate, scale: the listed tensors times -1 or s > 0.
  */
 import { actedAxes, type ActedAxis, type ActedTensor } from "../../binding/actions";
+import type { BoundAxis, BoundTensor } from "../../binding/bound";
 import { groupOrder } from "../static/groups";
 import { gather, identityOffsets, offsetTable, stridesOf, type Dense } from "./dense";
 import type { GroupElement, PermutationElement, RigidElement, ShiftElement, SquareElement } from "./elements";
 import { determinant } from "./rotations";
+
+/**
+ * A declared tensor as the process that runs the model needs it: its name and its axes' names,
+ * kinds and sizes, without the spec's syntax tree and the model's value info (a job for that
+ * process is copied to it whole).
+ */
+export interface DeclaredTensor extends ActedTensor {
+  axes: readonly Pick<BoundAxis, "name" | "kind" | "regularOf" | "size">[];
+}
+
+export function declaredTensor(tensor: BoundTensor): DeclaredTensor {
+  return { name: tensor.name, axes: tensor.axes.map(({ name, kind, regularOf, size }) => ({ name, kind, regularOf, size })) };
+}
 
 /** g.x for a declared tensor (its shape is x's). Throws, with a message for the user, where the element cannot act on the tensor's shape. */
 export function actOn(element: GroupElement, tensor: ActedTensor, x: Dense): Dense {

@@ -5,14 +5,17 @@
  *
  * Sample s draws the same inputs in every pair, and the same element of a symmetry in every claim
  * on it: the samples depend on the seed and on what they are for, never on which pairs run.
+ *
+ * This side plans: the pairs, their group elements, jobs of a few samples each. The runner does
+ * each job where the model runs (samples.ts) and sends back the errors of each sample, which this
+ * side gathers into each pair's worst.
  */
 import type { BoundClaim, BoundSpec, BoundSymmetry, BoundTensor } from "../../binding/bound";
-import { actOn } from "./actions";
-import { compare, marginMask } from "./compare";
+import { declaredTensor } from "./actions";
 import { sampleElement, type GroupElement } from "./elements";
-import { drawInputs, planInputs, type InputPlan } from "./inputs";
+import { planForSamples, planInputs, type InputPlan } from "./inputs";
 import { seededRandom, streamSeed } from "./random";
-import { runRows, yieldToEventLoop, type Row, type RunContext } from "./runs";
+import type { SampleJob, SampleOutcome } from "./samples";
 import { RunnerError, type ModelRunner, type NumericCheck } from "./types";
 
 export interface NumericOptions {
@@ -30,7 +33,7 @@ export interface NumericOptions {
 /** The spec's default relative tolerance, and the one for outputs of 16-bit floats. */
 const DEFAULT_TOLERANCE = 1e-4;
 const HALF_PRECISION_TOLERANCE = 1e-2;
-/** Inputs stacked into one run take at most this many bytes (the runner copies them to its worker). */
+/** Inputs stacked into one run take at most this many bytes. */
 const MAX_STACKED_BYTES = 64 * 2 ** 20;
 
 interface Pair {
@@ -66,11 +69,18 @@ function selectedPairs(bound: BoundSpec, select: NumericOptions["select"]): Pair
   });
 }
 
-/** What every pair shares: the fed inputs and how to run the model. */
-async function prepare(bound: BoundSpec, options: NumericOptions): Promise<RunContext> {
+/** What every pair shares: the model, its fed inputs and the runner. */
+interface CheckContext {
+  runner: ModelRunner;
+  modelPath: string;
+  plan: InputPlan;
+  signal?: AbortSignal;
+}
+
+async function prepare(bound: BoundSpec, options: NumericOptions): Promise<CheckContext> {
   if (!bound.model || !bound.modelPath) throw new Error(bound.modelPath ? `the model ${bound.modelPath} did not load` : "the spec has no model to run");
-  const plan: InputPlan = await planInputs(bound, options.specFolder);
-  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, maxStackedBytes: MAX_STACKED_BYTES, rowwise: new Map() };
+  const plan = await planInputs(bound, options.specFolder);
+  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal };
 }
 
 function toleranceOf(claim: BoundClaim, outputs: readonly BoundTensor[]): number {
@@ -83,34 +93,36 @@ function unfinished(pair: Pair, status: "error" | "cancelled", message: string, 
 }
 
 /**
- * Samples per run of the model. The samples go in chunks, and while the runner's process runs
- * one chunk this thread draws the next and compares those that came back: drawing, moving and
- * comparing tensors then costs little wall time beyond the model's own.
+ * Samples per job. Every job of a pair goes to the runner at once, and the runner does them in
+ * turn: a job's errors come back while the next one runs, and a cancellation stops within a job.
  */
-const SAMPLES_PER_CHUNK = 4;
+const SAMPLES_PER_JOB = 4;
 
-async function checkPair(bound: BoundSpec, context: RunContext, pair: Pair): Promise<NumericCheck> {
+async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): Promise<NumericCheck> {
   const started = performance.now();
   try {
     const { outputs, tolerance } = pair;
     const { seed, samples } = bound.check;
     const sizes = axisSizes(bound);
-    const elements = Array.from({ length: samples }, (_, s) => sampleElement(pair.symmetry, sizes, s, seededRandom(streamSeed(seed, "element", pair.symmetry.name, s))));
+    // The symmetry without its syntax tree: elements go to the runner's process.
+    const symmetry = { name: pair.symmetry.name, group: pair.symmetry.group };
+    const elements = Array.from({ length: samples }, (_, s) => sampleElement(symmetry, sizes, s, seededRandom(streamSeed(seed, "element", symmetry.name, s))));
     const stackable = outputs.every((output) => {
       const type = output.valueInfo.type;
       return type?.kind !== "tensor" || type.shape?.[0]?.kind !== "static";
     });
-    // Every chunk goes to the runner as soon as it is drawn, so that the runner always has the
-    // next one waiting; results are compared as they come back.
-    const chunks: { first: number; results: Promise<Row[]> }[] = [];
-    for (let first = 0; first < samples; first += SAMPLES_PER_CHUNK) {
-      const rows = await drawRows(context.plan, seed, elements, first, Math.min(samples, first + SAMPLES_PER_CHUNK));
-      const results = runRows(context, rows, pair.claim.outputs, stackable, tolerance);
-      results.catch(() => undefined); // awaited below, in order: not an unhandled rejection meanwhile
-      chunks.push({ first, results });
+    const claim = { kind: pair.claim.kind, outputs: outputs.map(declaredTensor) };
+    const jobs: { first: number; outcomes: Promise<SampleOutcome[]> }[] = [];
+    for (let first = 0; first < samples; first += SAMPLES_PER_JOB) {
+      const end = Math.min(samples, first + SAMPLES_PER_JOB);
+      const plan = planForSamples(context.plan, first, end);
+      const job: SampleJob = { modelPath: context.modelPath, plan, seed, first, elements: elements.slice(first, end), claim, stackable, tolerance, maxStackedBytes: MAX_STACKED_BYTES };
+      const outcomes = context.runner.run(job, context.signal);
+      outcomes.catch(() => undefined); // awaited below, in order: not an unhandled rejection meanwhile
+      jobs.push({ first, outcomes });
     }
     const worst = new WorstSample(pair);
-    for (const chunk of chunks) await worst.add(elements, chunk.first, await chunk.results);
+    for (const job of jobs) (await job.outcomes).forEach((outcome, i) => worst.add(elements[job.first + i], outcome));
     const measured = worst.result();
     const ms = performance.now() - started;
     const status = measured.maxRelError <= tolerance ? "passed" : "failed";
@@ -118,20 +130,9 @@ async function checkPair(bound: BoundSpec, context: RunContext, pair: Pair): Pro
   } catch (error) {
     const ms = performance.now() - started;
     if (context.signal?.aborted || (error instanceof RunnerError && error.reason === "cancelled")) return unfinished(pair, "cancelled", "cancelled", ms);
-    const hint = error instanceof RunnerError ? defaultIntegersHint(bound, context.plan) : "";
+    const hint = error instanceof RunnerError && error.reason === "runtime" ? defaultIntegersHint(bound, context.plan) : "";
     return unfinished(pair, "error", (error as Error).message + hint, ms);
   }
-}
-
-/** Rows x_s, g_s.x_s for samples `first` to `end - 1`. */
-async function drawRows(plan: InputPlan, seed: number, elements: readonly GroupElement[], first: number, end: number): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (let s = first; s < end; s++) {
-    const x = drawInputs(plan, seed, s);
-    rows.push(x, moveInputs(plan, elements[s], x));
-    await yieldToEventLoop();
-  }
-  return rows;
 }
 
 const INTEGER_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]);
@@ -154,11 +155,6 @@ function axisSizes(bound: BoundSpec): Map<string, number> {
   return sizes;
 }
 
-/** g.x: the element acts on the declared inputs; the others are held fixed. */
-function moveInputs(plan: InputPlan, element: GroupElement, x: Row): Row {
-  return new Map(plan.inputs.map((input) => [input.name, input.tensor ? actOn(element, input.tensor, x.get(input.name)!) : x.get(input.name)!]));
-}
-
 /** The worst errors over samples and outputs, and the element (and output, when there are several) where the relative one is worst. */
 class WorstSample {
   private worst = { maxRelError: -1, maxAbsError: 0, worst: "" };
@@ -166,23 +162,11 @@ class WorstSample {
 
   constructor(private readonly pair: Pair) {}
 
-  /** Takes in the outputs of samples `first`, `first + 1`...: rows f(x_s), f(g_s.x_s) in turn. */
-  async add(elements: readonly GroupElement[], first: number, results: readonly Row[]): Promise<void> {
-    for (let row = 0; row < results.length; row += 2) {
-      await yieldToEventLoop();
-      this.addSample(elements[first + row / 2], results[row], results[row + 1]);
-    }
-  }
-
-  private addSample(element: GroupElement, base: Row, moved: Row): void {
-    const { claim, outputs } = this.pair;
+  /** Takes in one sample's errors, output by output. */
+  add(element: GroupElement, outcome: SampleOutcome): void {
+    const outputs = this.pair.outputs;
     for (const output of outputs) {
-      const fx = base.get(output.name)!;
-      checkShape(output, fx.shape);
-      // A group that does not act on the output (or a value group that does not list it) leaves g.f(x) = f(x).
-      const equivariant = claim.kind === "equivariant";
-      const expected = equivariant ? actOn(element, output, fx) : fx;
-      const discrepancy = compare(moved.get(output.name)!, expected, equivariant ? marginMask(element, output, fx.shape) : undefined);
+      const discrepancy = outcome[output.name];
       if (discrepancy.compared === 0) continue;
       this.compared.add(output.name);
       this.worst.maxAbsError = Math.max(this.worst.maxAbsError, discrepancy.absolute);
@@ -206,11 +190,4 @@ class WorstSample {
     }
     return this.worst;
   }
-}
-
-/** An output must come back with the sizes the spec declares for it (a symmetry acts by them). */
-function checkShape(output: BoundTensor, shape: readonly number[]): void {
-  const declared = output.axes.map((axis) => (axis.size === undefined ? "?" : String(axis.size)));
-  const fits = shape.length === output.axes.length && output.axes.every((axis, i) => axis.size === undefined || axis.size === shape[i]);
-  if (!fits) throw new Error(`the model gave ${output.name} the shape [${shape.join(", ")}], but the spec declares [${declared.join(", ")}]`);
 }

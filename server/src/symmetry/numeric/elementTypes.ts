@@ -79,7 +79,8 @@ export function castInPlace(values: Float64Array, elementType: string): Float64A
  */
 export function stackedRuntimeTensor(parts: readonly Dense[], elementType: string): RuntimeTensor {
   const type = runtimeType(elementType);
-  const dims = [parts.reduce((rows, part) => rows + part.shape[0], 0), ...parts[0].shape.slice(1)];
+  // One part (a row run alone) keeps its shape, a scalar's included.
+  const dims = parts.length === 1 ? [...parts[0].shape] : [parts.reduce((rows, part) => rows + part.shape[0], 0), ...parts[0].shape.slice(1)];
   if (parts.length === 1 && !(elementType === "float" || elementType === "double")) return { type: type.name, dims, data: type.pack(castValues(parts[0].data, elementType)) };
   const length = parts.reduce((total, part) => total + part.data.length, 0);
   const data = elementType === "float" ? new Float32Array(length) : elementType === "double" ? new Float64Array(length) : undefined;

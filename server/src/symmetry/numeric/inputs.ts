@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { actedAxes } from "../../binding/actions";
 import type { BoundSpec, BoundTensor, InputSource } from "../../binding/bound";
 import { describeDim, modelInputs, type Dim, type ValueInfo } from "../../onnx/model";
+import { declaredTensor, type DeclaredTensor } from "./actions";
 import { elementCount, type Dense } from "./dense";
 import { castInPlace, checkFeedable } from "./elementTypes";
 import { readNpy, type NpyArray } from "./npy";
@@ -24,7 +25,7 @@ export interface FedInput {
   /** The ONNX element type (`float`, `int64`...). */
   elementType: string;
   /** The declared tensor, which the symmetries act on; undefined for inputs the spec does not declare (held fixed). */
-  tensor?: BoundTensor;
+  tensor?: DeclaredTensor;
   /** Its shape for one sample. */
   shape: number[];
   /** Whether its leading axis is the batch axis, along which samples may be stacked. */
@@ -32,6 +33,8 @@ export interface FedInput {
   source: InputSource;
   /** For `from "FILE.npy"`: the array, and how many of its rows make one sample (1, or the batch axis' size). */
   file?: { array: NpyArray; rowsPerSample: number };
+  /** For `from "FILE.npy"` in a job's plan: the values of the job's samples, by sample number, instead of the whole file. */
+  given?: Map<number, Float64Array>;
 }
 
 export interface InputPlan {
@@ -53,7 +56,7 @@ export async function planInputs(bound: BoundSpec, specFolder: string): Promise<
     checkFeedable(planned.name, planned.elementType);
     const source = bound.check.inputs.get(planned.name) ?? DEFAULT_SOURCE;
     const file = source.kind === "file" ? await fileRows(path.resolve(specFolder, source.path), source.path, planned.name, planned.shape) : undefined;
-    inputs.push({ ...planned, tensor, source, ...(file && { file }) });
+    inputs.push({ ...planned, ...(tensor && { tensor: declaredTensor(tensor) }), source, ...(file && { file }) });
   }
   return { inputs, batchable: inputs.length > 0 && inputs.every((input) => input.batched) };
 }
@@ -120,34 +123,56 @@ async function fileRows(filePath: string, written: string, input: string, shape:
 }
 
 /**
- * The inputs of sample `sample`, as float64 values that the inputs' element types hold exactly.
- * Each input's sample has its own random stream, so it depends only on the seed, the input and
- * the sample's number.
+ * The plan as a job for samples first to end - 1 takes it (samples.ts): inputs read from files
+ * carry those samples' values, not the whole file, which stays in the process that read it.
+ */
+export function planForSamples(plan: InputPlan, first: number, end: number): InputPlan {
+  const inputs = plan.inputs.map(({ file, ...input }) => {
+    if (!file) return input;
+    const given = new Map<number, Float64Array>();
+    for (let sample = first; sample < end; sample++) given.set(sample, fileSample(file, elementCount(input.shape), sample));
+    return { ...input, given };
+  });
+  return { ...plan, inputs };
+}
+
+/**
+ * The inputs of sample `sample`, as values that the inputs' element types hold exactly: float32
+ * inputs drawn straight into float32 arrays (the values the model sees, in half the memory),
+ * the others as float64 values. Each input's sample has its own random stream, so it depends
+ * only on the seed, the input and the sample's number.
  */
 export function drawInputs(plan: InputPlan, seed: number, sample: number): Map<string, Dense> {
   const drawn = new Map<string, Dense>();
   for (const input of plan.inputs) {
-    const stream = streamSeed(seed, "input", input.name, sample);
     const count = elementCount(input.shape);
-    const data = input.source.kind === "file" ? fileSample(input.file!, count, sample) : drawValues(input.source, count, stream);
-    // Float32 inputs are kept in float32 arrays: exactly their values, in half the memory (a check holds many samples).
-    drawn.set(input.name, { shape: input.shape, data: input.elementType === "float" ? Float32Array.from(data) : castInPlace(data, input.elementType) });
+    const float32 = input.elementType === "float";
+    let data: Float64Array | Float32Array;
+    if (input.source.kind === "file") {
+      const values = input.given?.get(sample) ?? fileSample(input.file!, count, sample);
+      data = float32 ? Float32Array.from(values) : castInPlace(Float64Array.from(values), input.elementType);
+    } else {
+      const values = drawValues(input.source, count, streamSeed(seed, "input", input.name, sample), float32 ? Float32Array : Float64Array);
+      data = values instanceof Float32Array ? values : castInPlace(values, input.elementType);
+    }
+    drawn.set(input.name, { shape: input.shape, data });
   }
   return drawn;
 }
 
-function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: number, stream: number): Float64Array {
+/** `count` values of the distribution, in an array of the type given (a Float32Array rounds each as castValue does). */
+function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: number, stream: number, array: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
   // One loop per distribution: this runs for every entry of every sample's inputs.
   const random = seededRandom(stream);
   switch (source.kind) {
     case "normal":
-      return normalSamples(count, stream, source.mean, source.std);
+      return normalSamples(count, stream, source.mean, source.std, array);
     case "uniform":
-      return new Float64Array(count).map(() => source.low + (source.high - source.low) * random());
+      return new array(count).map(() => source.low + (source.high - source.low) * random());
     case "integers":
-      return new Float64Array(count).map(() => source.low + Math.floor(random() * (source.high - source.low)));
+      return new array(count).map(() => source.low + Math.floor(random() * (source.high - source.low)));
     case "fixed":
-      return new Float64Array(count).fill(source.value);
+      return new array(count).fill(source.value);
   }
 }
 

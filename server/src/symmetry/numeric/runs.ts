@@ -12,23 +12,19 @@ import { compare } from "./compare";
 import { elementCount, split, type Dense } from "./dense";
 import { fromRuntimeTensor, stackedRuntimeTensor } from "./elementTypes";
 import type { InputPlan } from "./inputs";
-import { RunnerError, type ModelRunner, type RuntimeTensor } from "./types";
+import type { ModelSession } from "./samples";
+import { RunnerError, type RuntimeTensor } from "./types";
 
 /** The values of one run's feeds (or outputs), by name. */
 export type Row = Map<string, Dense>;
 
 export interface RunContext {
-  runner: ModelRunner;
-  modelPath: string;
+  /** The model, and per output whether stacking rows gives each row's own outputs (a promise, so that runs started meanwhile wait for that one comparison). */
+  model: ModelSession;
   plan: InputPlan;
   signal?: AbortSignal;
   /** A stacked run takes at most this many bytes of inputs; more rows are split into several runs. */
   maxStackedBytes: number;
-  /**
-   * Per output: whether stacking rows gives each row's own outputs (learned from the first stacked
-   * run that fetched it; a promise, so that runs started meanwhile wait for that one comparison).
-   */
-  rowwise: Map<string, Promise<boolean>>;
 }
 
 /**
@@ -36,7 +32,7 @@ export interface RunContext {
  * axis (dynamic in the model); `tolerance` is the relative difference a stacked run may make.
  */
 export async function runRows(context: RunContext, rows: readonly Row[], outputs: readonly string[], stackable: boolean, tolerance: number): Promise<Row[]> {
-  const known = await Promise.all(outputs.map((name) => context.rowwise.get(name)));
+  const known = await Promise.all(outputs.map((name) => context.model.rowwise.get(name)));
   if (stackable && context.plan.batchable && known.every((holds) => holds !== false)) {
     const stacked = await runStacked(context, rows, outputs).catch((error: unknown) => stackingFailed(context, outputs, error));
     if (stacked && (await stackingHolds(context, rows[rows.length - 1], stacked[stacked.length - 1], outputs, tolerance))) return stacked;
@@ -47,29 +43,25 @@ export async function runRows(context: RunContext, rows: readonly Row[], outputs
 }
 
 /**
- * Lets the event loop run: the check draws, moves and compares large tensors, and the language
- * server runs it on its own thread; between one sample's work and the next, hovers and
- * completions get their turn.
+ * Lets the event loop run: a run blocks the thread of the process that runs it, and a
+ * cancellation that came meanwhile is heard here, before the next run.
  */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** One run of the model on rows stacked along the batch axis (one row: as it is). */
 async function runOnce(context: RunContext, rows: readonly Row[], outputs: readonly string[]): Promise<Row> {
+  await yieldToEventLoop();
   if (context.signal?.aborted) throw new RunnerError("cancelled", "cancelled");
   const feeds: Record<string, RuntimeTensor> = {};
-  for (const input of context.plan.inputs) {
-    feeds[input.name] = stackedRuntimeTensor(rows.map((row) => row.get(input.name)!), input.elementType);
-    await yieldToEventLoop();
-  }
-  const result = await context.runner.run({ modelPath: context.modelPath, feeds, outputs: [...outputs] }, context.signal);
+  for (const input of context.plan.inputs) feeds[input.name] = stackedRuntimeTensor(rows.map((row) => row.get(input.name)!), input.elementType);
+  const result = await context.model.run({ feeds, outputs: [...outputs] });
   const values: Row = new Map();
   for (const name of outputs) {
     const tensor = result[name];
     if (!tensor) throw new Error(`the run gave no output ${name}`);
     values.set(name, fromRuntimeTensor(tensor));
-    await yieldToEventLoop();
   }
   return values;
 }
@@ -99,13 +91,13 @@ async function runStacked(context: RunContext, rows: readonly Row[], outputs: re
  */
 function stackingFailed(context: RunContext, outputs: readonly string[], error: unknown): undefined {
   if (!(error instanceof RunnerError && error.reason === "runtime")) throw error;
-  for (const name of outputs) context.rowwise.set(name, Promise.resolve(false));
+  for (const name of outputs) context.model.rowwise.set(name, Promise.resolve(false));
   return undefined;
 }
 
 /** Whether the outputs of a row run alone match its part of a stacked run (checked once per output). */
 async function stackingHolds(context: RunContext, row: Row, stackedPart: Row, outputs: readonly string[], tolerance: number): Promise<boolean> {
-  const unchecked = outputs.filter((name) => !context.rowwise.has(name));
+  const unchecked = outputs.filter((name) => !context.model.rowwise.has(name));
   if (unchecked.length > 0) {
     const alone = runOnce(context, [row], unchecked);
     for (const name of unchecked) {
@@ -114,9 +106,9 @@ async function stackingHolds(context: RunContext, row: Row, stackedPart: Row, ou
         const sameShape = value.shape.length === part.shape.length && value.shape.every((size, i) => size === part.shape[i]);
         return sameShape && compare(part, value).relative <= tolerance;
       });
-      context.rowwise.set(name, holds);
+      context.model.rowwise.set(name, holds);
     }
   }
-  const holds = await Promise.all(outputs.map((name) => context.rowwise.get(name)!));
+  const holds = await Promise.all(outputs.map((name) => context.model.rowwise.get(name)!));
   return holds.every(Boolean);
 }

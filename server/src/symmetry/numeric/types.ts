@@ -2,6 +2,7 @@
  * The numeric check's vocabulary, shared by the engine (check.ts), the model runner (a worker
  * process running onnxruntime) and everything that shows results (CLI, language server).
  */
+import type { SampleJob, SampleOutcome } from "./samples";
 
 /** A tensor as onnxruntime takes and gives it: element type, dimensions, row-major data. */
 export interface RuntimeTensor {
@@ -11,27 +12,32 @@ export interface RuntimeTensor {
   data: Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint32Array | BigUint64Array;
 }
 
+/** One run of a model: its feeds, and the outputs to fetch (by the model's names). */
 export interface RunRequest {
-  /** Absolute path of the ONNX file. Sessions are cached by path and modification time. */
-  modelPath: string;
   feeds: Record<string, RuntimeTensor>;
-  /** The outputs to fetch, by the model's names. */
   outputs: string[];
 }
 
-/** Runs a model once: onnxruntime in a worker in the product, anything in tests. */
+/**
+ * Does the sample work of a check (samples.ts) where the model runs: onnxruntime in a worker
+ * process in the product, in this process in tests.
+ */
 export interface ModelRunner {
-  /** Rejects with a RunnerError when the runtime fails, times out, crashes or the signal aborts. */
-  run(request: RunRequest, signal?: AbortSignal): Promise<Record<string, RuntimeTensor>>;
+  /** Rejects with a RunnerError when the runtime fails, the job's own work fails, a run times out, the worker crashes or the signal aborts. */
+  run(job: SampleJob, signal?: AbortSignal): Promise<SampleOutcome[]>;
   /** Stops the worker; the runner starts a new one on the next run. */
   dispose(): Promise<void>;
 }
 
-/** Why a run did not give outputs: the runtime's own error, a timeout, a crash of the worker, or a cancellation. */
+/**
+ * Why a job did not give outcomes: the runtime's own error, the job's own work (`check`: an
+ * output of a shape the spec does not declare, an element that cannot act on a shape...), a
+ * timeout, a crash of the worker, or a cancellation.
+ */
 export class RunnerError extends Error {
   constructor(
     message: string,
-    readonly reason: "runtime" | "timeout" | "crash" | "cancelled",
+    readonly reason: "runtime" | "check" | "timeout" | "crash" | "cancelled",
   ) {
     super(message);
   }

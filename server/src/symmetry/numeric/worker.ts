@@ -2,22 +2,27 @@
  * The model runner's child process (dist/numericWorker.cjs once bundled): it runs onnxruntime,
  * whose session creation and runs block the thread they run on, so that the language server's
  * thread stays free, and so that a model that crashes the runtime takes only this process down.
+ * It does the sample work of each job beside the model (samples.ts): the tensors stay here.
  *
- * Protocol (Node IPC with `serialization: "advanced"`, so typed arrays pass as they are): the
- * child says `ready` once it listens, then answers each `run` with a `result` or an `error`,
- * one at a time, in order. runner.ts is the only client.
+ * Protocol (Node IPC with `serialization: "advanced"`, so typed arrays and maps pass as they
+ * are): the child says `ready` once it listens, then answers each `check` with `outcomes` or an
+ * `error`, one job at a time, in order; before each run of the model it says `running` (the
+ * parent's timeout bounds one run). A `cancel` stops the job before its next run. runner.ts is
+ * the only client.
  */
 import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import type { RunRequest, RuntimeTensor } from "./types";
+import { checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "./samples";
+import { RunnerError, type RunRequest, type RuntimeTensor } from "./types";
 
-export type ParentMessage = { kind: "run"; id: number; request: RunRequest };
+export type ParentMessage = { kind: "check"; id: number; job: SampleJob } | { kind: "cancel"; id: number };
 
 export type ChildMessage =
   | { kind: "ready" }
-  | { kind: "result"; id: number; outputs: Record<string, RuntimeTensor> }
-  | { kind: "error"; id: number; message: string };
+  | { kind: "running"; id: number }
+  | { kind: "outcomes"; id: number; outcomes: SampleOutcome[] }
+  | { kind: "error"; id: number; reason: RunnerError["reason"]; message: string };
 
 /** Sessions kept open at once: a spec's checks reuse one model; a few cover switching between specs. */
 const CACHED_SESSIONS = 4;
@@ -26,48 +31,73 @@ interface CachedSession {
   /** The model file's modification time and size when the session was created. */
   stamp: string;
   session: ort.InferenceSession;
+  /** What stacked runs of this model showed (samples.ts). */
+  rowwise: ModelSession["rowwise"];
 }
 
 /** Open sessions by model path, least recently used first (a Map keeps insertion order). */
 const sessions = new Map<string, CachedSession>();
 
 /** The session for the model file as it is now: created again when the file changed, and the least recently used released past CACHED_SESSIONS. */
-async function sessionFor(modelPath: string): Promise<ort.InferenceSession> {
+async function sessionFor(modelPath: string): Promise<CachedSession> {
   const stats = fs.statSync(modelPath);
   const stamp = `${stats.mtimeMs}:${stats.size}`;
   const cached = sessions.get(modelPath);
   sessions.delete(modelPath);
   if (cached?.stamp === stamp) {
     sessions.set(modelPath, cached);
-    return cached.session;
+    return cached;
   }
   if (cached) await cached.session.release();
   // Default options: onnxruntime's own thread counts gave the best throughput.
-  const session = await ort.InferenceSession.create(modelPath);
-  sessions.set(modelPath, { stamp, session });
+  const created = { stamp, session: await ort.InferenceSession.create(modelPath), rowwise: new Map() };
+  sessions.set(modelPath, created);
   for (const [path, evicted] of sessions) {
     if (sessions.size <= CACHED_SESSIONS) break;
     sessions.delete(path);
     await evicted.session.release();
   }
-  return session;
+  return created;
 }
 
-async function run(request: RunRequest): Promise<Record<string, RuntimeTensor>> {
-  const session = await sessionFor(request.modelPath);
+/** The job done on the model's session; `running` said before each run. */
+async function check(id: number, job: SampleJob, signal: AbortSignal): Promise<SampleOutcome[]> {
+  let cached: CachedSession;
+  try {
+    cached = await sessionFor(job.modelPath);
+  } catch (error) {
+    throw new RunnerError((error as Error).message, "runtime");
+  }
+  const model: ModelSession = {
+    run: (request) => {
+      send({ kind: "running", id });
+      return run(cached.session, request);
+    },
+    rowwise: cached.rowwise,
+  };
+  return checkSamples(job, model, signal);
+}
+
+/** One run; onnxruntime's failures are RunnerErrors of reason `runtime` (the check tells them from its own). */
+async function run(session: ort.InferenceSession, request: RunRequest): Promise<Record<string, RuntimeTensor>> {
   const feeds = Object.fromEntries(
     Object.entries(request.feeds).map(([name, tensor]) => [name, new ort.Tensor(tensor.type as never, tensor.data as never, tensor.dims)]),
   );
-  const results = await session.run(feeds, request.outputs);
+  let results: ort.InferenceSession.ReturnType;
+  try {
+    results = await session.run(feeds, request.outputs);
+  } catch (error) {
+    throw new RunnerError((error as Error).message, "runtime");
+  }
   return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, runtimeTensor(name, value)]));
 }
 
-/** An output as the parent takes it: a plain object around a typed array (structured clone keeps its class). */
+/** An output as the check takes it: a plain object around a typed array. */
 function runtimeTensor(name: string, value: ort.OnnxValue): RuntimeTensor {
   if (!(value instanceof ort.Tensor)) throw new Error(`output ${name} is not a tensor: symcheck compares tensors only`);
   if (value.type === "string") throw new Error(`output ${name} is a tensor of strings: symcheck compares numbers only`);
   const data = value.data as ArrayBufferView;
-  // Node versions with Float16Array give float16 data as one; the protocol carries the raw bits.
+  // Node versions with Float16Array give float16 data as one; the check decodes the raw bits.
   const raw = value.type === "float16" && !(data instanceof Uint16Array) ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
   return { type: value.type, dims: [...value.dims], data: raw as RuntimeTensor["data"] };
 }
@@ -92,13 +122,27 @@ function exitWithParent(): void {
   watcher.unref();
 }
 
+/** The job in progress: the parent runs one at a time, and may cancel it. */
+let current: { id: number; controller: AbortController } | undefined;
+
+function receive(message: ParentMessage): void {
+  if (message.kind === "cancel") {
+    if (current?.id === message.id) current.controller.abort();
+    return;
+  }
+  const { id, job } = message;
+  current = { id, controller: new AbortController() };
+  check(id, job, current.controller.signal).then(
+    (outcomes) => send({ kind: "outcomes", id, outcomes }),
+    (error: unknown) => {
+      const reason = error instanceof RunnerError ? error.reason : "check";
+      send({ kind: "error", id, reason, message: error instanceof Error ? error.message : String(error) });
+    },
+  );
+}
+
 if (process.send) {
   exitWithParent();
-  process.on("message", (message: ParentMessage) => {
-    run(message.request).then(
-      (outputs) => send({ kind: "result", id: message.id, outputs }),
-      (error: unknown) => send({ kind: "error", id: message.id, message: error instanceof Error ? error.message : String(error) }),
-    );
-  });
+  process.on("message", receive);
   send({ kind: "ready" });
 }
