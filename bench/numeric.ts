@@ -114,20 +114,18 @@ async function runInProcess(session: ort.InferenceSession, request: RunRequest):
 }
 
 /**
- * The forward passes of each check, as the runner's worker ran them: the checks' jobs done again
- * in this process, in the same order on one session (so stacking is learned where it was learned
- * there), recording each run's feeds.
+ * The forward passes of a check, as the runner's worker ran them: its jobs done again in this
+ * process, on a session whose ModelSession lives as long as the worker's (so that stacking is
+ * learned where it was learned there), recording each run's feeds.
  */
-async function forwardPasses(session: ort.InferenceSession, checks: readonly SampleJob[][]): Promise<RunRequest[][]> {
+function forwardPasses(session: ort.InferenceSession): (jobs: readonly SampleJob[]) => Promise<RunRequest[]> {
   let passes: RunRequest[] = [];
   const model: ModelSession = { run: (request) => (passes.push(request), runInProcess(session, request)), rowwise: new Map() };
-  const all: RunRequest[][] = [];
-  for (const jobs of checks) {
+  return async (jobs) => {
     passes = [];
     for (const job of jobs) await checkSamples(job, model);
-    all.push(passes);
-  }
-  return all;
+    return passes;
+  };
 }
 
 /** The forward passes, run by onnxruntime alone in this process with a warm session. */
@@ -136,6 +134,10 @@ async function replay(session: ort.InferenceSession, requests: readonly RunReque
   const start = performance.now();
   for (const [i, request] of requests.entries()) await session.run(feeds[i], request.outputs);
   return performance.now() - start;
+}
+
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function median(values: number[]): number {
@@ -148,44 +150,47 @@ async function benchWorkload(folder: string, workload: Workload, report: (name: 
   const modelPath = path.join(folder, /"(.*)"/.exec(workload.spec)![1]);
   writeFileSync(modelPath, workload.modelBytes);
   const analysis = await analyzeSpec(specPath, workload.spec, new ModelCache());
-  // The checks first, then onnxruntime alone, each with the other's threads gone: onnxruntime's
-  // idle threads spin for a while after a run, and would slow whatever runs next beside them.
+  // Checks and onnxruntime alone take turns, so that both see the machine as it is at the time;
+  // each after a pause, because onnxruntime's idle threads spin for a while after a run and would
+  // slow whatever runs next beside them.
   const runner = createModelRunner({ timeoutMs: 120_000 });
+  const session = await ort.InferenceSession.create(modelPath);
+  const passesOf = forwardPasses(session);
   const checkTimes: number[] = [];
-  const recorded: SampleJob[][] = [];
+  const replayTimes: number[] = [];
   let worstDelay = 0;
   let outcome = "";
   try {
-    for (let i = 0; i < 6; i++) {
+    // Every check draws the same samples: its forward passes are those of the second check (the
+    // first also learns how the model stacks, and the worker and the session here alike remember).
+    let passes: RunRequest[] = [];
+    for (let i = 0; i < 12; i++) {
       const jobs: SampleJob[] = [];
+      await pause();
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       const start = performance.now();
       const [check] = await checkNumerically(analysis.bound, { runner: recording(runner, jobs), specFolder: folder });
       const elapsed = performance.now() - start;
       delay.disable();
-      outcome = `${check.status} ${check.samples} samples, ${jobs.length} jobs`;
-      recorded.push(jobs);
-      if (i === 0) continue; // the first check also starts the worker and loads the model
+      if (i < 2) {
+        passes = await passesOf(jobs);
+        outcome = `${check.status} ${check.samples} samples, ${jobs.length} jobs, ${passes.length} runs of the model`;
+      }
+      await pause();
+      const alone = await replay(session, passes);
+      // The first two checks start the worker, load the model and learn how it stacks; the first replays warm up too.
+      if (i < 2) continue;
       checkTimes.push(elapsed);
+      replayTimes.push(alone);
       worstDelay = Math.max(worstDelay, delay.max / 1e6);
     }
   } finally {
     await runner.dispose();
-  }
-  const session = await ort.InferenceSession.create(modelPath);
-  const replayTimes: number[] = [];
-  let runs = 0;
-  try {
-    const [, ...timed] = await forwardPasses(session, recorded);
-    runs = timed[0].length;
-    await replay(session, timed[0]); // warm-up, as the first check was
-    for (const requests of timed) replayTimes.push(await replay(session, requests));
-  } finally {
     await session.release();
   }
   const ratio = median(checkTimes) / median(replayTimes);
-  console.log(`${workload.name}: ${outcome}, ${runs} runs of the model; check ${median(checkTimes).toFixed(1)} ms, onnxruntime alone ${median(replayTimes).toFixed(1)} ms (medians of ${checkTimes.length})`);
+  console.log(`${workload.name}: ${outcome}; check ${median(checkTimes).toFixed(1)} ms, onnxruntime alone ${median(replayTimes).toFixed(1)} ms (medians of ${checkTimes.length})`);
   report(`numeric check / onnxruntime alone, ${workload.name}`, `${ratio.toFixed(2)}x`, "1.15x", ratio <= 1.15);
   report(`largest event-loop delay during a check, ${workload.name}`, `${worstDelay.toFixed(1)} ms`, "20 ms", worstDelay < 20);
 }

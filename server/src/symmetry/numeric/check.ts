@@ -6,9 +6,9 @@
  * Sample s draws the same inputs in every pair, and the same element of a symmetry in every claim
  * on it: the samples depend on the seed and on what they are for, never on which pairs run.
  *
- * This side plans: the pairs, their group elements, jobs of a few samples each. The runner does
- * each job where the model runs (samples.ts) and sends back the errors of each sample, which this
- * side gathers into each pair's worst.
+ * This side plans: the pairs, their group elements, one job per pair. The runner does each job
+ * where the model runs (samples.ts) and sends back the errors of each sample, which this side
+ * gathers into the pair's worst.
  */
 import type { BoundClaim, BoundSpec, BoundSymmetry, BoundTensor } from "../../binding/bound";
 import { declaredTensor } from "./actions";
@@ -92,12 +92,6 @@ function unfinished(pair: Pair, status: "error" | "cancelled", message: string, 
   return { claimIndex: pair.claimIndex, symmetry: pair.symmetry.name, status, samples: 0, maxRelError: 0, maxAbsError: 0, tolerance: pair.tolerance, worst: "", ms, message };
 }
 
-/**
- * Samples per job. Every job of a pair goes to the runner at once, and the runner does them in
- * turn: a job's errors come back while the next one runs, and a cancellation stops within a job.
- */
-const SAMPLES_PER_JOB = 4;
-
 async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): Promise<NumericCheck> {
   const started = performance.now();
   try {
@@ -111,18 +105,21 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): P
       const type = output.valueInfo.type;
       return type?.kind !== "tensor" || type.shape?.[0]?.kind !== "static";
     });
-    const claim = { kind: pair.claim.kind, outputs: outputs.map(declaredTensor) };
-    const jobs: { first: number; outcomes: Promise<SampleOutcome[]> }[] = [];
-    for (let first = 0; first < samples; first += SAMPLES_PER_JOB) {
-      const end = Math.min(samples, first + SAMPLES_PER_JOB);
-      const plan = planForSamples(context.plan, first, end);
-      const job: SampleJob = { modelPath: context.modelPath, plan, seed, first, elements: elements.slice(first, end), claim, stackable, tolerance, maxStackedBytes: MAX_STACKED_BYTES };
-      const outcomes = context.runner.run(job, context.signal);
-      outcomes.catch(() => undefined); // awaited below, in order: not an unhandled rejection meanwhile
-      jobs.push({ first, outcomes });
-    }
+    // One job for all the pair's samples: each job is a round trip to the runner's process.
+    const job: SampleJob = {
+      modelPath: context.modelPath,
+      plan: planForSamples(context.plan, 0, samples),
+      seed,
+      first: 0,
+      elements,
+      claim: { kind: pair.claim.kind, outputs: outputs.map(declaredTensor) },
+      stackable,
+      tolerance,
+      maxStackedBytes: MAX_STACKED_BYTES,
+    };
+    const outcomes = await context.runner.run(job, context.signal);
     const worst = new WorstSample(pair);
-    for (const job of jobs) (await job.outcomes).forEach((outcome, i) => worst.add(elements[job.first + i], outcome));
+    outcomes.forEach((outcome, s) => worst.add(elements[s], outcome));
     const measured = worst.result();
     const ms = performance.now() - started;
     const status = measured.maxRelError <= tolerance ? "passed" : "failed";

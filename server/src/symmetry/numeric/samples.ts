@@ -1,7 +1,7 @@
 /**
  * The sample work of a numeric check, done where the model runs (the runner's worker process;
- * in tests, this process): for a chunk of one pair's samples, draw the inputs x, move them to
- * g.x, run the model on both (stacked where it allows), and compare f(g.x) with f(x) or g.f(x).
+ * in tests, this process): for one pair's samples, draw the inputs x, move them to g.x, run the
+ * model on both (stacked where it allows), and compare f(g.x) with f(x) or g.f(x).
  *
  * Only the errors go back to the check (check.ts), never the tensors: a transformer's check moves
  * megabytes of inputs and outputs, which cost more to copy between processes than to compare.
@@ -13,7 +13,7 @@ import { drawInputs, type InputPlan } from "./inputs";
 import { runRows, type Row } from "./runs";
 import type { RunRequest, RuntimeTensor } from "./types";
 
-/** One chunk of a (claim, symmetry) pair's samples; plain data, copied whole to the worker process. */
+/** A (claim, symmetry) pair's samples (or some of them); plain data, copied whole to the worker process. */
 export interface SampleJob {
   /** Absolute path of the ONNX file. */
   modelPath: string;
@@ -45,17 +45,28 @@ export interface ModelSession {
   rowwise: Map<string, Promise<boolean>>;
 }
 
+/**
+ * Samples drawn, run and compared at a time: x and g.x of each, stacked into one run where the
+ * model allows (8 rows), so that a job of many samples holds a few samples' tensors at once.
+ */
+const SAMPLES_PER_RUN = 4;
+
 /** The job's samples, each compared: one outcome per element, in order. Throws where an output or an action does not fit the spec. */
 export async function checkSamples(job: SampleJob, model: ModelSession, signal?: AbortSignal): Promise<SampleOutcome[]> {
-  const rows: Row[] = [];
-  job.elements.forEach((element, i) => {
-    const x = drawInputs(job.plan, job.seed, job.first + i);
-    rows.push(x, moveInputs(job.plan, element, x));
-  });
   const outputs = job.claim.outputs.map((output) => output.name);
   const context = { model, plan: job.plan, signal, maxStackedBytes: job.maxStackedBytes };
-  const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
-  return job.elements.map((element, i) => compareSample(job.claim, element, results[2 * i], results[2 * i + 1]));
+  const outcomes: SampleOutcome[] = [];
+  for (let start = 0; start < job.elements.length; start += SAMPLES_PER_RUN) {
+    const elements = job.elements.slice(start, start + SAMPLES_PER_RUN);
+    const rows: Row[] = [];
+    elements.forEach((element, i) => {
+      const x = drawInputs(job.plan, job.seed, job.first + start + i);
+      rows.push(x, moveInputs(job.plan, element, x));
+    });
+    const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
+    elements.forEach((element, i) => outcomes.push(compareSample(job.claim, element, results[2 * i], results[2 * i + 1])));
+  }
+  return outcomes;
 }
 
 /** g.x: the element acts on the declared inputs; the others are held fixed. */
