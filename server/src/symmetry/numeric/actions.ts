@@ -32,8 +32,18 @@ export function declaredTensor(tensor: BoundTensor): DeclaredTensor {
   return { name: tensor.name, axes: tensor.axes.map(({ name, kind, regularOf, size }) => ({ name, kind, regularOf, size })) };
 }
 
-/** g.x for a declared tensor (its shape is x's). Throws, with a message for the user, where the element cannot act on the tensor's shape. */
-export function actOn(element: GroupElement, tensor: ActedTensor, x: Dense): Dense {
+/**
+ * g.x for a declared tensor (its shape is x's), in the array `into` when given (as long as x's,
+ * not x's own). Throws, with a message for the user, where the element cannot act on the
+ * tensor's shape.
+ */
+export function actOn(element: GroupElement, tensor: ActedTensor, x: Dense, into?: Dense["data"]): Dense {
+  const moved = move(element, tensor, x, into);
+  if (into && moved.data !== into) into.set(moved.data);
+  return into ? { shape: x.shape, data: into } : moved;
+}
+
+function move(element: GroupElement, tensor: ActedTensor, x: Dense, into?: Dense["data"]): Dense {
   if (element.kind === "value") {
     const group = element.symmetry.group;
     const listed = (group.kind === "negate" || group.kind === "scale") && group.tensors.includes(tensor.name);
@@ -44,11 +54,11 @@ export function actOn(element: GroupElement, tensor: ActedTensor, x: Dense): Den
   if (acted.length === 0) return x;
   switch (element.kind) {
     case "shift":
-      return gather(x, shiftOffsets(element, acted, x.shape));
+      return gather(x, shiftOffsets(element, acted, x.shape), into);
     case "permutation":
-      return gather(x, permutationOffsets(element, tensor, acted, x.shape));
+      return gather(x, permutationOffsets(element, tensor, acted, x.shape), into);
     case "square":
-      return gather(x, squareOffsets(element, tensor, acted, x.shape));
+      return gather(x, squareOffsets(element, tensor, acted, x.shape), into);
     case "rigid":
       return acted.reduce((y, axis) => transformAxis(element, tensor, y, axis), x);
   }

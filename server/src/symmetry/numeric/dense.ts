@@ -39,13 +39,14 @@ export function offsetTable(length: number, offsetOf: (index: number) => number)
  * x' with x'[p] = x[offsets[0][p0] + offsets[1][p1] + ...]. Every action that moves entries
  * (shifts, flips, quarter turns, permutations, regular representations) is of this form: each
  * axis of the result reads its index from one axis of the source, possibly reversed or permuted,
- * so the source offset is a sum of one term per axis of the result.
+ * so the source offset is a sum of one term per axis of the result. `into`, when given, is the
+ * array to write x' to (as long as x's, not x's own).
  */
-export function gather(x: Dense, offsets: readonly Int32Array[]): Dense {
+export function gather(x: Dense, offsets: readonly Int32Array[], into?: Dense["data"]): Dense {
   const rank = x.shape.length;
   const source = x.data;
-  // Moving entries changes no value: the result keeps the source's precision.
-  const out = source instanceof Float32Array ? new Float32Array(source.length) : new Float64Array(source.length);
+  // Moving entries changes no value: the result keeps the source's precision (or takes the array given).
+  const out = into ?? (source instanceof Float32Array ? new Float32Array(source.length) : new Float64Array(source.length));
   if (rank === 0) {
     out.set(source);
     return { shape: x.shape, data: out };

@@ -74,15 +74,19 @@ export function castInPlace(values: Float64Array, elementType: string): Float64A
 
 /**
  * The tensors stacked along their first axis (their other axes agree), cast and packed as one
- * tensor to feed. Float32 and float64 go straight into the runtime's array (a typed array's `set`
- * rounds as castValue does) without a float64 copy of the whole stack first.
+ * tensor to feed. Float32 and float64 parts that lie one after the other in one buffer (drawn
+ * there, samples.ts) are fed as they lie, without a copy; others go straight into the runtime's
+ * array (a typed array's `set` rounds as castValue does) without a float64 copy of the whole
+ * stack first.
  */
 export function stackedRuntimeTensor(parts: readonly Dense[], elementType: string): RuntimeTensor {
   const type = runtimeType(elementType);
   // One part (a row run alone) keeps its shape, a scalar's included.
   const dims = parts.length === 1 ? [...parts[0].shape] : [parts.reduce((rows, part) => rows + part.shape[0], 0), ...parts[0].shape.slice(1)];
-  if (parts.length === 1 && !(elementType === "float" || elementType === "double")) return { type: type.name, dims, data: type.pack(castValues(parts[0].data, elementType)) };
   const length = parts.reduce((total, part) => total + part.data.length, 0);
+  const adjoining = adjoiningView(parts, elementType === "float" ? Float32Array : elementType === "double" ? Float64Array : undefined, length);
+  if (adjoining) return { type: type.name, dims, data: adjoining };
+  if (parts.length === 1 && !(elementType === "float" || elementType === "double")) return { type: type.name, dims, data: type.pack(castValues(parts[0].data, elementType)) };
   const data = elementType === "float" ? new Float32Array(length) : elementType === "double" ? new Float64Array(length) : undefined;
   if (!data) return { type: type.name, dims, data: type.pack(castInPlace(concatenate(parts).data, elementType)) };
   let offset = 0;
@@ -91,6 +95,18 @@ export function stackedRuntimeTensor(parts: readonly Dense[], elementType: strin
     offset += part.data.length;
   }
   return { type: type.name, dims, data };
+}
+
+/** One view of the parts' data where they are arrays of the class that lie one after the other in one buffer. */
+function adjoiningView(parts: readonly Dense[], array: Float32ArrayConstructor | Float64ArrayConstructor | undefined, length: number): Float32Array | Float64Array | undefined {
+  if (!array || !parts.every((part) => part.data instanceof array)) return undefined;
+  const first = parts[0].data;
+  let end = first.byteOffset;
+  for (const part of parts) {
+    if (part.data.buffer !== first.buffer || part.data.byteOffset !== end) return undefined;
+    end += part.data.byteLength;
+  }
+  return new array(first.buffer as ArrayBuffer, first.byteOffset, length);
 }
 
 /**

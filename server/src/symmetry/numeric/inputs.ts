@@ -17,7 +17,7 @@ import { declaredTensor, type DeclaredTensor } from "./actions";
 import { elementCount, type Dense } from "./dense";
 import { castInPlace, checkFeedable } from "./elementTypes";
 import { readNpy, type NpyArray } from "./npy";
-import { normalSamples, seededRandom, streamSeed } from "./random";
+import { fillNormal, seededRandom, streamSeed } from "./random";
 
 export interface FedInput {
   /** The model's name for the input. */
@@ -140,39 +140,37 @@ export function planForSamples(plan: InputPlan, first: number, end: number): Inp
  * The inputs of sample `sample`, as values that the inputs' element types hold exactly: float32
  * inputs drawn straight into float32 arrays (the values the model sees, in half the memory),
  * the others as float64 values. Each input's sample has its own random stream, so it depends
- * only on the seed, the input and the sample's number.
+ * only on the seed, the input and the sample's number. `into` gives, for some inputs, the array
+ * (of its element type's class) to draw into: a row of the stacked tensor that feeds it.
  */
-export function drawInputs(plan: InputPlan, seed: number, sample: number): Map<string, Dense> {
+export function drawInputs(plan: InputPlan, seed: number, sample: number, into?: ReadonlyMap<string, Float32Array | Float64Array>): Map<string, Dense> {
   const drawn = new Map<string, Dense>();
   for (const input of plan.inputs) {
     const count = elementCount(input.shape);
-    const float32 = input.elementType === "float";
-    let data: Float64Array | Float32Array;
-    if (input.source.kind === "file") {
-      const values = input.given?.get(sample) ?? fileSample(input.file!, count, sample);
-      data = float32 ? Float32Array.from(values) : castInPlace(Float64Array.from(values), input.elementType);
-    } else {
-      const values = drawValues(input.source, count, streamSeed(seed, "input", input.name, sample), float32 ? Float32Array : Float64Array);
-      data = values instanceof Float32Array ? values : castInPlace(values, input.elementType);
-    }
-    drawn.set(input.name, { shape: input.shape, data });
+    const target = into?.get(input.name) ?? (input.elementType === "float" ? new Float32Array(count) : new Float64Array(count));
+    if (input.source.kind === "file") target.set(input.given?.get(sample) ?? fileSample(input.file!, count, sample));
+    else drawValues(input.source, target, streamSeed(seed, "input", input.name, sample));
+    drawn.set(input.name, { shape: input.shape, data: target instanceof Float32Array ? target : castInPlace(target, input.elementType) });
   }
   return drawn;
 }
 
-/** `count` values of the distribution, in an array of the type given (a Float32Array rounds each as castValue does). */
-function drawValues(source: Exclude<InputSource, { kind: "file" }>, count: number, stream: number, array: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
+/** Values of the distribution into `target` (a Float32Array rounds each as castValue does). */
+function drawValues(source: Exclude<InputSource, { kind: "file" }>, target: Float64Array | Float32Array, stream: number): void {
   // One loop per distribution: this runs for every entry of every sample's inputs.
   const random = seededRandom(stream);
   switch (source.kind) {
     case "normal":
-      return normalSamples(count, stream, source.mean, source.std, array);
+      fillNormal(target, stream, source.mean, source.std);
+      return;
     case "uniform":
-      return new array(count).map(() => source.low + (source.high - source.low) * random());
+      for (let i = 0; i < target.length; i++) target[i] = source.low + (source.high - source.low) * random();
+      return;
     case "integers":
-      return new array(count).map(() => source.low + Math.floor(random() * (source.high - source.low)));
+      for (let i = 0; i < target.length; i++) target[i] = source.low + Math.floor(random() * (source.high - source.low));
+      return;
     case "fixed":
-      return new array(count).fill(source.value);
+      target.fill(source.value);
   }
 }
 

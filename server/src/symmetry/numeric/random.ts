@@ -7,7 +7,7 @@
 
 /** mulberry32: a small, fast generator of 32-bit numbers; the same seed gives the same numbers. */
 class Mulberry32 {
-  /** The generator's whole state: a counter (normalSamples steps it itself, inline). */
+  /** The generator's whole state: a counter (fillNormal steps it itself, inline). */
   state: number;
 
   constructor(seed: number) {
@@ -52,39 +52,6 @@ export function streamSeed(seed: number, ...parts: readonly (string | number)[])
   return hash;
 }
 
-/**
- * `count` samples of normal(mean, std) from the stream of `seed`, by the ziggurat method
- * (Marsaglia and Tsang, in Doornik's ZIGNOR form): exact, and about one 32-bit draw and one
- * comparison a sample in 98% of cases, where the polar method takes a logarithm and a square
- * root. A check draws every entry of every input sample this way: it is the cost that most often
- * competes with the model's own run. In a Float32Array, each sample is rounded to float32.
- */
-export function normalSamples(count: number, seed: number, mean?: number, std?: number): Float64Array;
-export function normalSamples(count: number, seed: number, mean: number, std: number, array: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array;
-export function normalSamples(count: number, seed: number, mean = 0, std = 1, array: Float64ArrayConstructor | Float32ArrayConstructor = Float64Array): Float64Array | Float32Array {
-  const samples = new array(count);
-  // The generator's state in a local and the common case inline: a field or a call per sample
-  // costs as much as the sample (measured: twice as fast as calling generator.int32()).
-  let state = seed >>> 0;
-  const generator = new Mulberry32(0);
-  for (let i = 0; i < count; i++) {
-    // One draw gives both the layer (its low 7 bits) and a signed uniform in [-1, 1) (its other 25 bits).
-    state = (state + MULBERRY_STEP) | 0;
-    const bits = mulberryMix(state);
-    const layer = bits & (LAYERS - 1);
-    const u = (bits >> 7) * TWO_TO_MINUS_24;
-    let normal: number;
-    if (Math.abs(u) < ratios[layer]) normal = u * edges[layer];
-    else {
-      generator.state = state;
-      normal = beyondRectangle(generator, layer, u);
-      state = generator.state;
-    }
-    samples[i] = mean + std * normal;
-  }
-  return samples;
-}
-
 /** Layers of the ziggurat, its rightmost edge and the area of each layer (for 128 layers). */
 const LAYERS = 128;
 const EDGE = 3.442619855899;
@@ -105,6 +72,43 @@ const { edges, ratios } = (() => {
 })();
 
 const TWO_TO_MINUS_24 = 2 ** -24;
+
+/**
+ * `count` samples of normal(mean, std) from the stream of `seed`, by the ziggurat method
+ * (Marsaglia and Tsang, in Doornik's ZIGNOR form): exact, and about one 32-bit draw and one
+ * comparison a sample in 98% of cases, where the polar method takes a logarithm and a square
+ * root.
+ */
+export function normalSamples(count: number, seed: number, mean = 0, std = 1): Float64Array {
+  return fillNormal(new Float64Array(count), seed, mean, std);
+}
+
+/**
+ * normalSamples into an array given (a Float32Array rounds each sample to float32): a check draws
+ * every entry of every input sample this way, straight into the tensor it feeds, and it is most of
+ * the check's own work beside the model's.
+ */
+export function fillNormal<Samples extends Float64Array | Float32Array>(samples: Samples, seed: number, mean = 0, std = 1): Samples {
+  // The generator's state in a local: a field written per sample costs as much as the sample.
+  let state = seed >>> 0;
+  const generator = new Mulberry32(0);
+  for (let i = 0; i < samples.length; i++) {
+    // One draw gives both the layer (its low 7 bits) and a signed uniform in [-1, 1) (its other 25 bits).
+    state = (state + MULBERRY_STEP) | 0;
+    const bits = mulberryMix(state);
+    const layer = bits & (LAYERS - 1);
+    const u = (bits >> 7) * TWO_TO_MINUS_24;
+    let normal: number;
+    if (Math.abs(u) < ratios[layer]) normal = u * edges[layer];
+    else {
+      generator.state = state;
+      normal = beyondRectangle(generator, layer, u);
+      state = generator.state;
+    }
+    samples[i] = mean + std * normal;
+  }
+  return samples;
+}
 
 /** A sample whose first draw (layer, u) fell outside its layer's rectangle: in the wedge or the tail, else drawn again. */
 function beyondRectangle(generator: Mulberry32, layer: number, u: number): number {

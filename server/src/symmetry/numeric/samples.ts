@@ -8,6 +8,7 @@
  */
 import { actOn, type DeclaredTensor } from "./actions";
 import { compare, marginMask, type Discrepancy } from "./compare";
+import { elementCount, type Dense } from "./dense";
 import type { GroupElement } from "./elements";
 import { drawInputs, type InputPlan } from "./inputs";
 import { runRows, type Row } from "./runs";
@@ -58,20 +59,52 @@ export async function checkSamples(job: SampleJob, model: ModelSession, signal?:
   const outcomes: SampleOutcome[] = [];
   for (let start = 0; start < job.elements.length; start += SAMPLES_PER_RUN) {
     const elements = job.elements.slice(start, start + SAMPLES_PER_RUN);
-    const rows: Row[] = [];
-    elements.forEach((element, i) => {
-      const x = drawInputs(job.plan, job.seed, job.first + start + i);
-      rows.push(x, moveInputs(job.plan, element, x));
-    });
+    const rows = drawRows(job, elements, job.first + start);
     const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
     elements.forEach((element, i) => outcomes.push(compareSample(job.claim, element, results[2 * i], results[2 * i + 1])));
   }
   return outcomes;
 }
 
-/** g.x: the element acts on the declared inputs; the others are held fixed. */
-function moveInputs(plan: InputPlan, element: GroupElement, x: Row): Row {
-  return new Map(plan.inputs.map((input) => [input.name, input.tensor ? actOn(element, input.tensor, x.get(input.name)!) : x.get(input.name)!]));
+/**
+ * Rows x_s, g_s.x_s for the elements of samples first, first + 1... Float32 and float64 inputs
+ * are drawn and moved straight into one array per input holding all the rows in turn: a stacked
+ * run feeds it as it is (elementTypes.ts), without copying the rows into a new tensor.
+ */
+function drawRows(job: SampleJob, elements: readonly GroupElement[], first: number): Row[] {
+  const rowCount = 2 * elements.length;
+  const stacked = new Map<string, Float32Array | Float64Array>();
+  for (const input of job.plan.inputs) {
+    const length = rowCount * elementCount(input.shape);
+    if (input.elementType === "float") stacked.set(input.name, new Float32Array(length));
+    else if (input.elementType === "double") stacked.set(input.name, new Float64Array(length));
+  }
+  const row = (index: number) =>
+    new Map(
+      [...stacked].map(([name, data]) => {
+        const length = data.length / rowCount;
+        return [name, data.subarray(index * length, (index + 1) * length)];
+      }),
+    );
+  const rows: Row[] = [];
+  elements.forEach((element, i) => {
+    const x = drawInputs(job.plan, job.seed, first + i, row(2 * i));
+    rows.push(x, moveInputs(job.plan, element, x, row(2 * i + 1)));
+  });
+  return rows;
+}
+
+/** g.x: the element acts on the declared inputs; the others are held fixed (copied into `into` where it has their row). */
+function moveInputs(plan: InputPlan, element: GroupElement, x: Row, into: ReadonlyMap<string, Dense["data"]>): Row {
+  return new Map(
+    plan.inputs.map((input) => {
+      const value = x.get(input.name)!;
+      const target = into.get(input.name);
+      if (input.tensor) return [input.name, actOn(element, input.tensor, value, target)];
+      target?.set(value.data);
+      return [input.name, target ? { shape: value.shape, data: target } : value];
+    }),
+  );
 }
 
 /** f(g.x) against f(x) (invariant) or g.f(x) (equivariant), output by output. */
