@@ -175,7 +175,7 @@ async function benchWorkload(folder: string, workload: Workload, report: (name: 
       delay.disable();
       if (i < 2) {
         passes = await passesOf(jobs);
-        outcome = `${check.status} ${check.samples} samples, ${jobs.length} jobs, ${passes.length} runs of the model`;
+        outcome = `${check.status} ${check.samples} samples, ${jobs.length} job${jobs.length === 1 ? "" : "s"}, ${passes.length} runs of the model`;
       }
       await pause();
       const alone = await replay(session, passes);
@@ -190,7 +190,8 @@ async function benchWorkload(folder: string, workload: Workload, report: (name: 
     await session.release();
   }
   const ratio = median(checkTimes) / median(replayTimes);
-  console.log(`${workload.name}: ${outcome}; check ${median(checkTimes).toFixed(1)} ms, onnxruntime alone ${median(replayTimes).toFixed(1)} ms (medians of ${checkTimes.length})`);
+  const spread = (times: number[]) => `${median(times).toFixed(1)} ms (${Math.min(...times).toFixed(1)}-${Math.max(...times).toFixed(1)})`;
+  console.log(`${workload.name}: ${outcome}; check ${spread(checkTimes)}, onnxruntime alone ${spread(replayTimes)}: medians (and ranges) of ${checkTimes.length}`);
   report(`numeric check / onnxruntime alone, ${workload.name}`, `${ratio.toFixed(2)}x`, "1.15x", ratio <= 1.15);
   report(`largest event-loop delay during a check, ${workload.name}`, `${worstDelay.toFixed(1)} ms`, "20 ms", worstDelay < 20);
 }

@@ -177,12 +177,12 @@ describe("runs", () => {
     new GraphBuilder("neg").input("x", "float", [batch, 4]).node("Neg", ["x"], ["y"]).output("y", "float", [batch, 4]);
   const spec = "input x [batch, i]\noutput y [batch, i]\nsymmetry p = permute(i)\nsymmetry n = negate(x, y)\nequivariant y under p, n\ncheck { samples 5 }\n";
 
-  test("a dynamic batch axis: x and its images stacked, 4 samples a run (and the last row once alone, the first time)", async () => {
+  test("a dynamic batch axis: x and its images stacked, 8 samples a run (and the last row once alone, the first time)", async () => {
     const runner = new InProcessRunner();
-    const results = await check(await fixture(spec, negation("batch")), {}, runner);
+    const results = await check(await fixture(spec.replace("samples 5", "samples 10"), negation("batch")), {}, runner);
     assert.deepEqual(results.map((result) => result.status), ["passed", "passed"]);
-    // 5 samples: runs of 4 and 1 samples (x and g.x each), the first stacked run's last row also run alone.
-    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims), [[8, 4], [1, 4], [2, 4], [8, 4], [2, 4]]);
+    // 10 samples: runs of 8 and 2 samples (x and g.x each), the first stacked run's last row also run alone.
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims), [[16, 4], [1, 4], [4, 4], [16, 4], [4, 4]]);
   });
 
   test("a static batch axis: one run per row", async () => {
@@ -203,7 +203,7 @@ describe("runs", () => {
     const results = await check(await fixture(spec, model), {}, runner);
     // Alone, each row is its own cumulative sum: y = x, equivariant under both.
     assert.deepEqual(results.map((result) => result.status), ["passed", "passed"], results.map(summary).join("\n"));
-    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [8, 1, ...Array(20).fill(1)]);
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [10, 1, ...Array(20).fill(1)]);
   });
 
   test("a model that fixes its batch at 1 inside (a Reshape to [1, 4]) is run row by row once a stacked run fails", async () => {
@@ -217,7 +217,7 @@ describe("runs", () => {
     const results = await check(await fixture(spec, model), {}, runner);
     assert.deepEqual(results.map((result) => result.status), ["passed", "passed"], results.map(summary).join("\n"));
     // The first stacked run failed; then every row alone.
-    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [8, ...Array(20).fill(1)]);
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [10, ...Array(20).fill(1)]);
   });
 
   test("wall time per pair", async () => {

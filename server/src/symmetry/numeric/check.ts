@@ -33,8 +33,8 @@ export interface NumericOptions {
 /** The spec's default relative tolerance, and the one for outputs of 16-bit floats. */
 const DEFAULT_TOLERANCE = 1e-4;
 const HALF_PRECISION_TOLERANCE = 1e-2;
-/** Inputs stacked into one run take at most this many bytes. */
-const MAX_STACKED_BYTES = 64 * 2 ** 20;
+/** Inputs stacked into one run take at most this many bytes (x and g.x of a few samples). */
+const MAX_STACKED_BYTES = 16 * 2 ** 20;
 
 interface Pair {
   claimIndex: number;

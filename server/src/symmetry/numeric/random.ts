@@ -89,23 +89,27 @@ export function normalSamples(count: number, seed: number, mean = 0, std = 1): F
  * the check's own work beside the model's.
  */
 export function fillNormal<Samples extends Float64Array | Float32Array>(samples: Samples, seed: number, mean = 0, std = 1): Samples {
-  // The generator's state in a local: a field written per sample costs as much as the sample.
+  // The generator's state in a local: a field written per sample costs as much as the sample. The
+  // common case runs in an inner loop of its own, left for the rare sample beyond its layer's
+  // rectangle: with that path inside, the loop ran at half the speed.
   let state = seed >>> 0;
   const generator = new Mulberry32(0);
+  let layer = 0;
+  let u = 0;
   for (let i = 0; i < samples.length; i++) {
-    // One draw gives both the layer (its low 7 bits) and a signed uniform in [-1, 1) (its other 25 bits).
-    state = (state + MULBERRY_STEP) | 0;
-    const bits = mulberryMix(state);
-    const layer = bits & (LAYERS - 1);
-    const u = (bits >> 7) * TWO_TO_MINUS_24;
-    let normal: number;
-    if (Math.abs(u) < ratios[layer]) normal = u * edges[layer];
-    else {
-      generator.state = state;
-      normal = beyondRectangle(generator, layer, u);
-      state = generator.state;
+    for (; i < samples.length; i++) {
+      // One draw gives both the layer (its low 7 bits) and a signed uniform in [-1, 1) (its other 25 bits).
+      state = (state + MULBERRY_STEP) | 0;
+      const bits = mulberryMix(state);
+      layer = bits & (LAYERS - 1);
+      u = (bits >> 7) * TWO_TO_MINUS_24;
+      if (!(Math.abs(u) < ratios[layer])) break;
+      samples[i] = mean + std * (u * edges[layer]);
     }
-    samples[i] = mean + std * normal;
+    if (i === samples.length) break;
+    generator.state = state;
+    samples[i] = mean + std * beyondRectangle(generator, layer, u);
+    state = generator.state;
   }
   return samples;
 }

@@ -66,10 +66,15 @@ async function runOnce(context: RunContext, rows: readonly Row[], outputs: reado
   return values;
 }
 
+/** The bytes of one row of inputs, as fed (at least 1). */
+export function rowBytes(plan: InputPlan): number {
+  const bytes = plan.inputs.reduce((total, input) => total + (elementCount(input.shape) * (dataTypeInfo(input.elementType)?.bits ?? 64)) / 8, 0);
+  return Math.max(bytes, 1);
+}
+
 /** The rows stacked along the batch axis, in runs of at most maxStackedBytes; undefined when an output does not split into one part per row. */
 async function runStacked(context: RunContext, rows: readonly Row[], outputs: readonly string[]): Promise<Row[] | undefined> {
-  const rowBytes = context.plan.inputs.reduce((total, input) => total + (elementCount(input.shape) * (dataTypeInfo(input.elementType)?.bits ?? 64)) / 8, 0);
-  const rowsPerRun = Math.max(1, Math.floor(context.maxStackedBytes / Math.max(rowBytes, 1)));
+  const rowsPerRun = Math.max(1, Math.floor(context.maxStackedBytes / rowBytes(context.plan)));
   const results: Row[] = [];
   for (let start = 0; start < rows.length; start += rowsPerRun) {
     const chunk = rows.slice(start, start + rowsPerRun);

@@ -11,7 +11,7 @@ import { compare, marginMask, type Discrepancy } from "./compare";
 import { elementCount, type Dense } from "./dense";
 import type { GroupElement } from "./elements";
 import { drawInputs, type InputPlan } from "./inputs";
-import { runRows, type Row } from "./runs";
+import { rowBytes, runRows, type Row } from "./runs";
 import type { RunRequest, RuntimeTensor } from "./types";
 
 /** A (claim, symmetry) pair's samples (or some of them); plain data, copied whole to the worker process. */
@@ -48,17 +48,19 @@ export interface ModelSession {
 
 /**
  * Samples drawn, run and compared at a time: x and g.x of each, stacked into one run where the
- * model allows (8 rows), so that a job of many samples holds a few samples' tensors at once.
+ * model allows. At most 8 (16 rows: each run of the model has a cost of its own, and the model's
+ * intermediate tensors grow with the rows), and at most maxStackedBytes of inputs.
  */
-const SAMPLES_PER_RUN = 4;
+const MOST_SAMPLES_PER_RUN = 8;
 
 /** The job's samples, each compared: one outcome per element, in order. Throws where an output or an action does not fit the spec. */
 export async function checkSamples(job: SampleJob, model: ModelSession, signal?: AbortSignal): Promise<SampleOutcome[]> {
   const outputs = job.claim.outputs.map((output) => output.name);
   const context = { model, plan: job.plan, signal, maxStackedBytes: job.maxStackedBytes };
+  const perRun = Math.max(1, Math.min(MOST_SAMPLES_PER_RUN, Math.floor(job.maxStackedBytes / (2 * rowBytes(job.plan)))));
   const outcomes: SampleOutcome[] = [];
-  for (let start = 0; start < job.elements.length; start += SAMPLES_PER_RUN) {
-    const elements = job.elements.slice(start, start + SAMPLES_PER_RUN);
+  for (let start = 0; start < job.elements.length; start += perRun) {
+    const elements = job.elements.slice(start, start + perRun);
     const rows = drawRows(job, elements, job.first + start);
     const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
     elements.forEach((element, i) => outcomes.push(compareSample(job.claim, element, results[2 * i], results[2 * i + 1])));
