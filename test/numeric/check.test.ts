@@ -177,12 +177,12 @@ describe("runs", () => {
     new GraphBuilder("neg").input("x", "float", [batch, 4]).node("Neg", ["x"], ["y"]).output("y", "float", [batch, 4]);
   const spec = "input x [batch, i]\noutput y [batch, i]\nsymmetry p = permute(i)\nsymmetry n = negate(x, y)\nequivariant y under p, n\ncheck { samples 5 }\n";
 
-  test("a dynamic batch axis: x and its images stacked, 8 samples a run (and the last row once alone, the first time)", async () => {
+  test("a dynamic batch axis: x and its images stacked, 8 samples a run (and the first and last rows once alone, the first time)", async () => {
     const runner = new InProcessRunner();
     const results = await check(await fixture(spec.replace("samples 5", "samples 10"), negation("batch")), {}, runner);
     assert.deepEqual(results.map((result) => result.status), ["passed", "passed"]);
-    // 10 samples: runs of 8 and 2 samples (x and g.x each), the first stacked run's last row also run alone.
-    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims), [[16, 4], [1, 4], [4, 4], [16, 4], [4, 4]]);
+    // 10 samples: runs of 8 and 2 samples (x and g.x each), the first stacked run's first and last rows also run alone.
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims), [[16, 4], [1, 4], [1, 4], [4, 4], [16, 4], [4, 4]]);
   });
 
   test("a static batch axis: one run per row", async () => {
@@ -193,18 +193,20 @@ describe("runs", () => {
     assert.ok(runner.requests.every((request) => request.feeds.x.dims[0] === 1));
   });
 
-  test("a model that mixes the rows of its leading axis is run row by row once that shows", async () => {
-    const model = new GraphBuilder("cumsum")
-      .input("x", "float", ["batch", 4])
-      .initializer("axis", int64Tensor([], [0]))
-      .node("CumSum", ["x", "axis"], ["y"])
-      .output("y", "float", ["batch", 4]);
-    const runner = new InProcessRunner();
-    const results = await check(await fixture(spec, model), {}, runner);
-    // Alone, each row is its own cumulative sum: y = x, equivariant under both.
-    assert.deepEqual(results.map((result) => result.status), ["passed", "passed"], results.map(summary).join("\n"));
-    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [10, 1, ...Array(20).fill(1)]);
-  });
+  for (const reverse of [0, 1]) {
+    test(`a model that mixes the rows of its leading axis (a cumulative sum${reverse ? " from the end" : ""}) is run row by row once that shows`, async () => {
+      const model = new GraphBuilder("cumsum")
+        .input("x", "float", ["batch", 4])
+        .initializer("axis", int64Tensor([], [0]))
+        .node("CumSum", ["x", "axis"], ["y"], { reverse })
+        .output("y", "float", ["batch", 4]);
+      const runner = new InProcessRunner();
+      const results = await check(await fixture(spec, model), {}, runner);
+      // Alone, each row is its own cumulative sum: y = x, equivariant under both.
+      assert.deepEqual(results.map((result) => result.status), ["passed", "passed"], results.map(summary).join("\n"));
+      assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [10, 1, 1, ...Array(20).fill(1)]);
+    });
+  }
 
   test("a model that fixes its batch at 1 inside (a Reshape to [1, 4]) is run row by row once a stacked run fails", async () => {
     const model = new GraphBuilder("fixed_batch")

@@ -3,9 +3,10 @@
  * axis and run at once where the model has one, else one run per row.
  *
  * Stacking is trusted only where it changes nothing: the first time an output is fetched
- * stacked, the last row is also run alone, and an output that differs (a model that mixes the
- * entries of what looked like its batch axis, such as a cumulative sum or causal attention along
- * it, which the last row sees most of) is fetched row by row from then on.
+ * stacked, the first and the last rows are also run alone, and an output that differs (a model
+ * that mixes the entries of what looked like its batch axis, such as a cumulative sum or causal
+ * attention along it, which the last row sees most of, or the same in reverse, which the first
+ * row sees most of) is fetched row by row from then on.
  */
 import { dataTypeInfo } from "../../onnx/dataTypes";
 import { compare } from "./compare";
@@ -35,7 +36,7 @@ export async function runRows(context: RunContext, rows: readonly Row[], outputs
   const known = await Promise.all(outputs.map((name) => context.model.rowwise.get(name)));
   if (stackable && context.plan.batchable && known.every((holds) => holds !== false)) {
     const stacked = await runStacked(context, rows, outputs).catch((error: unknown) => stackingFailed(context, outputs, error));
-    if (stacked && (await stackingHolds(context, rows[rows.length - 1], stacked[stacked.length - 1], outputs, tolerance))) return stacked;
+    if (stacked && (await stackingHolds(context, rows, stacked, outputs, tolerance))) return stacked;
   }
   const results: Row[] = [];
   for (const row of rows) results.push(await runOnce(context, [row], outputs));
@@ -100,17 +101,23 @@ function stackingFailed(context: RunContext, outputs: readonly string[], error: 
   return undefined;
 }
 
-/** Whether the outputs of a row run alone match its part of a stacked run (checked once per output). */
-async function stackingHolds(context: RunContext, row: Row, stackedPart: Row, outputs: readonly string[], tolerance: number): Promise<boolean> {
+function sameValues(alone: Dense, part: Dense, tolerance: number): boolean {
+  const sameShape = alone.shape.length === part.shape.length && alone.shape.every((size, i) => size === part.shape[i]);
+  return sameShape && compare(part, alone).relative <= tolerance;
+}
+
+/** Whether the first and the last rows run alone match their parts of a stacked run (checked once per output). */
+async function stackingHolds(context: RunContext, rows: readonly Row[], stacked: readonly Row[], outputs: readonly string[], tolerance: number): Promise<boolean> {
   const unchecked = outputs.filter((name) => !context.model.rowwise.has(name));
   if (unchecked.length > 0) {
-    const alone = runOnce(context, [row], unchecked);
+    const probed = [...new Set([0, rows.length - 1])];
+    const alone = (async () => {
+      const results: Row[] = [];
+      for (const index of probed) results.push(await runOnce(context, [rows[index]], unchecked));
+      return results;
+    })();
     for (const name of unchecked) {
-      const holds = alone.then((single) => {
-        const [value, part] = [single.get(name)!, stackedPart.get(name)!];
-        const sameShape = value.shape.length === part.shape.length && value.shape.every((size, i) => size === part.shape[i]);
-        return sameShape && compare(part, value).relative <= tolerance;
-      });
+      const holds = alone.then((results) => results.every((single, i) => sameValues(single.get(name)!, stacked[probed[i]].get(name)!, tolerance)));
       context.model.rowwise.set(name, holds);
     }
   }
