@@ -38,14 +38,14 @@ export function activate(context: vscode.ExtensionContext): SymcheckApi {
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   // The client hooks these watchers up again on every restart but never disposes them: they are ours.
-  const watchers = [vscode.workspace.createFileSystemWatcher("**/*.onnx"), vscode.workspace.createFileSystemWatcher("**/*.sym")];
+  const watchers = ["**/*.onnx", "**/*.npy", "**/*.sym"].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "symmetry" },
       { scheme: "untitled", language: "symmetry" },
     ],
     synchronize: {
-      // The server re-checks the specs that use a model when it changes on disk.
+      // The server re-checks the specs that use a model or an input file when it changes on disk.
       fileEvents: watchers,
     },
     // A function: a restart of the server tells it the trust as it is then.

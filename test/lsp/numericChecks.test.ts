@@ -23,6 +23,7 @@ import {
 } from "../../server/src/lsp/protocol";
 import { initialSettings, readSettings } from "../../server/src/lsp/settings";
 import { countLensRefreshes, eventually, LENS_REFRESHING_CLIENT, LspSession, repoRoot } from "../support/lspClient";
+import { npyFile } from "../numeric/fixtures";
 import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 
 const SPEC = ODD_SIGNAL_SPEC;
@@ -220,6 +221,19 @@ describe("numeric checks over stdio", () => {
     await session.fileChanged(modelFile);
     const { diagnostics } = await session.diagnostics(uri, mark);
     assert.deepEqual(diagnostics, [], "the fixed model has no violated claim and no stale numeric failure");
+    assert.equal((await listChecks(session, uri)).specs[0].checks[0].numeric, null);
+  });
+  test("an input file (.npy) rewritten on disk makes the results of the specs that read it stale", async () => {
+    const inputFile = path.join(folder, "signal.npy");
+    writeFileSync(inputFile, npyFile("<f4", [2, 2, 16], new Float32Array(64).fill(0.5)));
+    const uri = await open("from_file", SPEC.replace("check { size batch = 2 }", 'check { size batch = 2  input signal from "signal.npy" }'));
+    await runChecks(session, { uri, ids: [FLIPSIGN] });
+    assert.equal((await listChecks(session, uri)).specs[0].checks[0].numeric?.status, "failed");
+    writeFileSync(inputFile, npyFile("<f4", [3, 2, 16], new Float32Array(96).fill(-0.5)));
+    const mark = session.mark();
+    await session.fileChanged(inputFile);
+    const { diagnostics } = await session.diagnostics(uri, mark);
+    assert.deepEqual(numericDiagnostics(diagnostics), [], "no stale numeric failure");
     assert.equal((await listChecks(session, uri)).specs[0].checks[0].numeric, null);
   });
 });

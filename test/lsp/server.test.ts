@@ -120,7 +120,7 @@ describe("language server over stdio", () => {
       "dynamic registrations",
     );
     const watcher = registered.find((registration) => registration.method === "workspace/didChangeWatchedFiles");
-    assert.deepEqual(watcher?.registerOptions, { watchers: [{ globPattern: "**/*.onnx" }] });
+    assert.deepEqual(watcher?.registerOptions, { watchers: [{ globPattern: "**/*.onnx" }, { globPattern: "**/*.npy" }] });
     const settings = registered.find((registration) => registration.method === "workspace/didChangeConfiguration");
     assert.deepEqual(settings?.registerOptions, { section: "symcheck" });
   });

@@ -15,6 +15,7 @@ import { NumericService, type CheckFunction } from "../../server/src/service/num
 import { checkPairs, NumericResults } from "../../server/src/service/numericResults";
 import { formatDuration, formatNumber, numericDiagnostics, numericSummary } from "../../server/src/service/numericWords";
 import type { ModelRunner, NumericCheck } from "../../server/src/symmetry/numeric/types";
+import { npyFile } from "../numeric/fixtures";
 import { oddSignalModel, ODD_SIGNAL_SPEC } from "../support/oddSignal";
 
 const folder = mkdtempSync(path.join(tmpdir(), "symcheck-numeric-service-"));
@@ -122,6 +123,20 @@ describe("which edits make a numeric result stale", () => {
     const later = new Date(Date.now() + 5000);
     utimesSync(modelFile, later, later);
     assert.notDeepEqual(fingerprints(await analyze()), before);
+  });
+
+  test("an input file (`from \"FILE.npy\"`) with a new modification time changes them, and one created where it was missing", async () => {
+    const spec = ODD_SIGNAL_SPEC.replace("check { size batch = 2 }", 'check { size batch = 2  input signal from "signal.npy" }');
+    const missing = fingerprints(await analyze(spec));
+    const inputFile = path.join(folder, "signal.npy");
+    writeFileSync(inputFile, npyFile("<f4", [3, 16], new Float32Array(48).fill(0.5)));
+    const written = fingerprints(await analyze(spec));
+    assert.notDeepEqual(written, missing);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(inputFile, later, later);
+    const touched = fingerprints(await analyze(spec));
+    assert.notDeepEqual(touched, written);
+    assert.deepEqual(fingerprints(await analyze(spec)), touched, "an unchanged file keeps them");
   });
 
   test("the store answers for current pairs only, and prune drops the others", async () => {

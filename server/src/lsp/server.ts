@@ -229,8 +229,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     guarded("initialized", () => {
       if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         connection.client
-          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.onnx" }] })
-          .catch((error: unknown) => logFailure("watching model files", error));
+          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.onnx" }, { globPattern: "**/*.npy" }] })
+          .catch((error: unknown) => logFailure("watching model and input files", error));
       }
       if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
         connection.client
@@ -251,12 +251,12 @@ export function startServer(connection: Connection, dependencies: ServerDependen
 
   connection.onDidChangeWatchedFiles(
     guarded("didChangeWatchedFiles", ({ changes }) => {
-      const models = changes
+      const files = changes
         .map((change) => filePathOf(change.uri))
-        .filter((file): file is string => file !== undefined && file.toLowerCase().endsWith(".onnx"));
-      if (models.length > 0) workspace.modelsChanged(models);
-      // A closed spec with published results whose file changed, or any of them when a model changed (it may be theirs).
-      const closedSpecs = models.length > 0 ? [...closedWithResults] : changes.map((change) => change.uri).filter((uri) => closedWithResults.has(uri));
+        .filter((file): file is string => file !== undefined && /\.(onnx|npy)$/i.test(file));
+      if (files.length > 0) workspace.filesChanged(files);
+      // A closed spec with published results whose file changed, or any of them when a model or an input file changed (it may be theirs).
+      const closedSpecs = files.length > 0 ? [...closedWithResults] : changes.map((change) => change.uri).filter((uri) => closedWithResults.has(uri));
       for (const uri of closedSpecs) if (!workspace.documentOf(uri)) closedSpecChanged(uri);
     }),
   );

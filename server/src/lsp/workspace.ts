@@ -36,6 +36,8 @@ interface OpenSpec {
   timer?: NodeJS.Timeout;
   /** The model file that the latest published analysis looked for (present or not); none before the first one, or while a `model` statement has no path. */
   modelPath?: string;
+  /** The input files (`from "FILE.npy"`) of the latest published analysis. */
+  inputFiles: string[];
 }
 
 export class SpecWorkspace {
@@ -48,7 +50,7 @@ export class SpecWorkspace {
   update(document: TextDocument): void {
     const known = this.specs.get(document.uri);
     if (!known) {
-      const spec: OpenSpec = { document, revision: 0 };
+      const spec: OpenSpec = { document, revision: 0, inputFiles: [] };
       this.specs.set(document.uri, spec);
       void this.analyze(spec);
       return;
@@ -101,15 +103,16 @@ export class SpecWorkspace {
   }
 
   /**
-   * Model files were created, changed or deleted: forget them and re-check the specs that look
-   * for them (a missing model too, which may just have been created), and the specs whose model
-   * is not known yet (their first analysis may have read the old file).
+   * Model or input files (`.onnx`, `.npy`) were created, changed or deleted: forget the models and
+   * re-check the specs that read them (a missing one too, which may just have been created), and
+   * the specs whose model is not known yet (their first analysis may have read the old file).
    */
-  modelsChanged(paths: readonly string[]): void {
-    for (const modelPath of paths) this.options.models.invalidate(modelPath);
+  filesChanged(paths: readonly string[]): void {
+    for (const file of paths) this.options.models.invalidate(file);
     const changed = new Set(paths);
     for (const spec of this.specs.values()) {
-      if (spec.modelPath === undefined || changed.has(spec.modelPath)) this.recheckSoon(spec);
+      const reads = spec.modelPath === undefined || changed.has(spec.modelPath) || spec.inputFiles.some((file) => changed.has(file));
+      if (reads) this.recheckSoon(spec);
     }
   }
 
@@ -137,6 +140,7 @@ export class SpecWorkspace {
       .then((analysis) => {
         if (this.specs.get(document.uri) !== spec || spec.revision !== revision) return;
         spec.modelPath = analysis.model?.reference.path;
+        spec.inputFiles = analysis.inputFiles.map((file) => file.path);
         return this.options.analyzed(document, analysis);
       })
       .catch((error: unknown) => this.options.failed(document.uri, error));

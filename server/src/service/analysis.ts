@@ -3,7 +3,7 @@
  * static analysis. This is the single entry point that the command line, the language server
  * and the tests share; every editor feature reads a SpecAnalysis and nothing else.
  */
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { SpecDiagnostic } from "../common/diagnostic";
 import type { BoundSpec } from "../binding/bound";
@@ -30,6 +30,15 @@ export interface SpecAnalysis {
   staticChecks: StaticCheck[];
   /** Syntax errors first, then binding diagnostics in source order, then the verdicts that are not `proved`. */
   diagnostics: SpecDiagnostic[];
+  /** The files the check block reads inputs from (`input x from "FILE.npy"`), as they were when analysed. */
+  inputFiles: InputFile[];
+}
+
+export interface InputFile {
+  /** Absolute path. */
+  path: string;
+  /** Modification time and size (`mtime:size`); null when the file is missing. */
+  stamp: string | null;
 }
 
 /** What the caller decides (the editor's settings); the model candidates are found here. */
@@ -43,6 +52,7 @@ export async function analyzeSpec(specPath: string, text: string, models: ModelC
   const { bound, diagnostics } = bindSpec(parsed.spec, model, { ...options, modelCandidates });
   // Cheap at every pause in typing: what depends on the model alone is cached per model (see checkStatically).
   const judged = judgeStatically(bound);
+  const inputFiles = await inputFilesOf(specPath, bound);
   return {
     specPath,
     text,
@@ -51,7 +61,19 @@ export async function analyzeSpec(specPath: string, text: string, models: ModelC
     bound,
     staticChecks: judged.checks,
     diagnostics: [...parsed.diagnostics, ...diagnostics, ...judged.diagnostics],
+    inputFiles,
   };
+}
+
+/** The check block's input files, stamped: a numeric result is about what they held (numericResults.ts). */
+async function inputFilesOf(specPath: string, bound: BoundSpec): Promise<InputFile[]> {
+  const paths = [...bound.check.inputs.values()].flatMap((source) => (source.kind === "file" ? [path.resolve(path.dirname(specPath), source.path)] : []));
+  return Promise.all(
+    paths.map(async (file) => {
+      const stats = await stat(file).catch(() => undefined);
+      return { path: file, stamp: stats ? `${stats.mtimeMs}:${stats.size}` : null };
+    }),
+  );
 }
 
 /** The `.onnx` files in the spec's folder: what the binder suggests when the model is missing. */

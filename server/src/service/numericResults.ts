@@ -8,11 +8,11 @@
  *   - the claim's kind, outputs and tolerance,
  *   - the symmetry's group (and the groups whose regular representation an axis carries),
  *   - the declared tensors (names, axes, kinds, sizes),
- *   - the check block's settings (samples, seed, tolerance, sizes, input sources).
+ *   - the check block's settings (samples, seed, tolerance, sizes, input sources),
+ *   - the files inputs are read from (`from "FILE.npy"`: their modification times and sizes).
  * A result is looked up by the fingerprint of the pair as the spec reads now, so it is stale, and
  * never shown, as soon as any of these changes; edits elsewhere (comments, other claims, moving
- * the claim) keep it. `prune` drops the stale ones for good. What a `from "FILE.npy"` input holds
- * is not part of the fingerprint: rewriting the file does not make a result stale.
+ * the claim) keep it. `prune` drops the stale ones for good.
  */
 import type { BoundClaim } from "../binding/bound";
 import type { StaticCheck } from "../symmetry/static";
@@ -66,7 +66,7 @@ function staticKey(claim: BoundClaim, symmetry: string): string {
   return `${line}:${character}:${symmetry}`;
 }
 
-/** The part of every pair's fingerprint that does not depend on the claim: the model file, the tensors, the check block. */
+/** The part of every pair's fingerprint that does not depend on the claim: the model file, the tensors, the check block, its input files. */
 function sharedFingerprint(analysis: SpecAnalysis): string {
   const { bound } = analysis;
   const load = analysis.model?.load;
@@ -76,6 +76,7 @@ function sharedFingerprint(analysis: SpecAnalysis): string {
     tensors: bound.tensors.map((tensor) => [tensor.direction, tensor.name, tensor.axes.map((axis) => [axis.name, axis.kind, axis.regularOf, axis.size])]),
     regularGroups,
     check: { ...bound.check, sizes: [...bound.check.sizes], inputs: [...bound.check.inputs] },
+    inputFiles: analysis.inputFiles,
   });
 }
 
