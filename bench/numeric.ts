@@ -12,7 +12,7 @@ import { ModelCache } from "../server/src/onnx/cache";
 import { analyzeSpec } from "../server/src/service/analysis";
 import { checkNumerically } from "../server/src/symmetry/numeric/check";
 import { createModelRunner } from "../server/src/symmetry/numeric/runner";
-import { checkSamples, type ModelSession, type SampleJob } from "../server/src/symmetry/numeric/samples";
+import { BaseOutputs, checkSamples, type ModelSession, type SampleJob } from "../server/src/symmetry/numeric/samples";
 import type { ModelRunner, RunRequest, RuntimeTensor } from "../server/src/symmetry/numeric/types";
 import { floatTensor, GraphBuilder, int64Tensor } from "../test/support/onnxBuilder";
 
@@ -120,7 +120,7 @@ async function runInProcess(session: ort.InferenceSession, request: RunRequest):
  */
 function forwardPasses(session: ort.InferenceSession): (jobs: readonly SampleJob[]) => Promise<RunRequest[]> {
   let passes: RunRequest[] = [];
-  const model: ModelSession = { run: (request) => (passes.push(request), runInProcess(session, request)), rowwise: new Map() };
+  const model: ModelSession = { run: (request) => (passes.push(request), runInProcess(session, request)), rowwise: new Map(), baseOutputs: new BaseOutputs() };
   return async (jobs) => {
     passes = [];
     for (const job of jobs) await checkSamples(job, model);

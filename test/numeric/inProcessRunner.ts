@@ -5,12 +5,12 @@
  * can be made to fail on a given run.
  */
 import * as ort from "onnxruntime-node";
-import { checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "../../server/src/symmetry/numeric/samples";
+import { BaseOutputs, checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "../../server/src/symmetry/numeric/samples";
 import type { ModelRunner, RunRequest, RuntimeTensor } from "../../server/src/symmetry/numeric/types";
 import { RunnerError } from "../../server/src/symmetry/numeric/types";
 
 export class InProcessRunner implements ModelRunner {
-  private readonly sessions = new Map<string, { session: Promise<ort.InferenceSession>; rowwise: ModelSession["rowwise"] }>();
+  private readonly sessions = new Map<string, { session: Promise<ort.InferenceSession> } & Pick<ModelSession, "rowwise" | "baseOutputs">>();
   /** The model's runs so far, in order. */
   readonly requests: RunRequest[] = [];
 
@@ -27,11 +27,11 @@ export class InProcessRunner implements ModelRunner {
     let cached = this.sessions.get(modelPath);
     if (!cached) {
       // Failures come back as errors; the runtime need not log them too.
-      cached = { session: ort.InferenceSession.create(modelPath, { logSeverityLevel: 4 }), rowwise: new Map() };
+      cached = { session: ort.InferenceSession.create(modelPath, { logSeverityLevel: 4 }), rowwise: new Map(), baseOutputs: new BaseOutputs() };
       this.sessions.set(modelPath, cached);
     }
-    const { session, rowwise } = cached;
-    return { run: (request) => this.runOnce(session, request), rowwise };
+    const { session, rowwise, baseOutputs } = cached;
+    return { run: (request) => this.runOnce(session, request), rowwise, baseOutputs };
   }
 
   async dispose(): Promise<void> {

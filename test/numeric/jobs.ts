@@ -14,6 +14,8 @@ export function tensor(name: string, dims: readonly number[]): DeclaredTensor {
   return { name, axes: dims.map((_, i) => ({ name: `a${i}`, kind: "plain" as const })) };
 }
 
+let jobCount = 0;
+
 /** A job whose samples claim y equivariant under negate(x, y), on inputs held at fixed values. */
 function negationJob(modelPath: string, inputs: FedInput[], samples: number): SampleJob {
   const negate: GroupElement = { kind: "value", symmetry: { name: "n", group: { kind: "negate", tensors: ["x", "y"] } }, words: "negate", factor: -1 };
@@ -28,6 +30,8 @@ function negationJob(modelPath: string, inputs: FedInput[], samples: number): Sa
     stackable: false,
     tolerance: 1e-4,
     maxStackedBytes: 2 ** 20,
+    // Each job draws its own inputs: no f(x) to share with another.
+    checkId: `job ${++jobCount}`,
   };
 }
 

@@ -10,6 +10,7 @@
  * where the model runs (samples.ts) and sends back the errors of each sample, which this side
  * gathers into the pair's worst.
  */
+import { randomUUID } from "node:crypto";
 import type { BoundClaim, BoundSpec, BoundSymmetry, BoundTensor } from "../../binding/bound";
 import { declaredTensor } from "./actions";
 import { sampleElement, type GroupElement } from "./elements";
@@ -75,12 +76,14 @@ interface CheckContext {
   modelPath: string;
   plan: InputPlan;
   signal?: AbortSignal;
+  /** Names this check in its jobs: their inputs x are the same in every pair (samples.ts keeps f(x) for the next). */
+  checkId: string;
 }
 
 async function prepare(bound: BoundSpec, options: NumericOptions): Promise<CheckContext> {
   if (!bound.model || !bound.modelPath) throw new Error(bound.modelPath ? `the model ${bound.modelPath} did not load` : "the spec has no model to run");
   const plan = await planInputs(bound, options.specFolder);
-  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal };
+  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, checkId: randomUUID() };
 }
 
 function toleranceOf(claim: BoundClaim, outputs: readonly BoundTensor[]): number {
@@ -116,6 +119,7 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): P
       stackable,
       tolerance,
       maxStackedBytes: MAX_STACKED_BYTES,
+      checkId: context.checkId,
     };
     const outcomes = await context.runner.run(job, context.signal);
     const worst = new WorstSample(pair);

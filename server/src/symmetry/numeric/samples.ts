@@ -31,6 +31,11 @@ export interface SampleJob {
   tolerance: number;
   /** A stacked run takes at most this many bytes of inputs. */
   maxStackedBytes: number;
+  /**
+   * Names the check this job belongs to (check.ts): the pairs of one check draw the same inputs
+   * x for each sample, so f(x) run for one pair serves the next (BaseOutputs).
+   */
+  checkId: string;
 }
 
 /** Per sample of a job, each output's errors. */
@@ -44,6 +49,48 @@ export interface ModelSession {
    * run that fetched it, runs.ts); kept as long as the model's session.
    */
   rowwise: Map<string, Promise<boolean>>;
+  /** f(x) of the samples of the latest check that ran on this model. */
+  baseOutputs: BaseOutputs;
+}
+
+/** f(x) kept for the other pairs of a check: at most this many bytes of outputs. */
+const MOST_BASE_OUTPUT_BYTES = 32 * 2 ** 20;
+
+/**
+ * f(x) by sample, for the pairs of one check (a SampleJob's checkId): every pair draws the same x
+ * for sample s, so a check of n pairs runs x once and g.x n times, not x n times. Outputs are kept
+ * up to MOST_BASE_OUTPUT_BYTES; a job of another check starts afresh.
+ */
+export class BaseOutputs {
+  private checkId = "";
+  private bySample = new Map<number, Row>();
+  private bytes = 0;
+
+  /** f(x) of the sample for every output named, when kept for this check. */
+  get(checkId: string, sample: number, outputs: readonly string[]): Row | undefined {
+    this.startCheck(checkId);
+    const row = this.bySample.get(sample);
+    return row && outputs.every((name) => row.has(name)) ? row : undefined;
+  }
+
+  /** Keeps copies of f(x)'s outputs (they are views into a run's outputs) while they fit. */
+  keep(checkId: string, sample: number, base: Row): void {
+    this.startCheck(checkId);
+    const row = this.bySample.get(sample) ?? new Map<string, Dense>();
+    for (const [name, value] of base) {
+      if (row.has(name) || this.bytes + value.data.byteLength > MOST_BASE_OUTPUT_BYTES) continue;
+      row.set(name, { shape: value.shape, data: value.data.slice() });
+      this.bytes += value.data.byteLength;
+    }
+    this.bySample.set(sample, row);
+  }
+
+  private startCheck(checkId: string): void {
+    if (checkId === this.checkId) return;
+    this.checkId = checkId;
+    this.bySample.clear();
+    this.bytes = 0;
+  }
 }
 
 /**
@@ -61,20 +108,28 @@ export async function checkSamples(job: SampleJob, model: ModelSession, signal?:
   const outcomes: SampleOutcome[] = [];
   for (let start = 0; start < job.elements.length; start += perRun) {
     const elements = job.elements.slice(start, start + perRun);
-    const rows = drawRows(job, elements, job.first + start);
+    const first = job.first + start;
+    const kept = elements.map((_, i) => model.baseOutputs.get(job.checkId, first + i, outputs));
+    const rows = drawRows(job, elements, first, kept);
     const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
-    elements.forEach((element, i) => outcomes.push(compareSample(job.claim, element, results[2 * i], results[2 * i + 1])));
+    let next = 0;
+    elements.forEach((element, i) => {
+      const base = kept[i] ?? results[next++];
+      if (!kept[i]) model.baseOutputs.keep(job.checkId, first + i, base);
+      outcomes.push(compareSample(job.claim, element, base, results[next++]));
+    });
   }
   return outcomes;
 }
 
 /**
- * Rows x_s, g_s.x_s for the elements of samples first, first + 1... Float32 and float64 inputs
- * are drawn and moved straight into one array per input holding all the rows in turn: a stacked
- * run feeds it as it is (elementTypes.ts), without copying the rows into a new tensor.
+ * The rows to run for the elements of samples first, first + 1...: x_s (unless f(x_s) is kept)
+ * and g_s.x_s, in turn. Float32 and float64 inputs are drawn and moved straight into one array
+ * per input holding all the rows: a stacked run feeds it as it is (elementTypes.ts), without
+ * copying the rows into a new tensor.
  */
-function drawRows(job: SampleJob, elements: readonly GroupElement[], first: number): Row[] {
-  const rowCount = 2 * elements.length;
+function drawRows(job: SampleJob, elements: readonly GroupElement[], first: number, kept: readonly (Row | undefined)[]): Row[] {
+  const rowCount = elements.length + kept.filter((base) => !base).length;
   const stacked = new Map<string, Float32Array | Float64Array>();
   for (const input of job.plan.inputs) {
     const length = rowCount * elementCount(input.shape);
@@ -90,8 +145,10 @@ function drawRows(job: SampleJob, elements: readonly GroupElement[], first: numb
     );
   const rows: Row[] = [];
   elements.forEach((element, i) => {
-    const x = drawInputs(job.plan, job.seed, first + i, row(2 * i));
-    rows.push(x, moveInputs(job.plan, element, x, row(2 * i + 1)));
+    // x is drawn either way (g.x is made from it); into a row of its own only where it runs.
+    const x = drawInputs(job.plan, job.seed, first + i, kept[i] ? undefined : row(rows.length));
+    if (!kept[i]) rows.push(x);
+    rows.push(moveInputs(job.plan, element, x, row(rows.length)));
   });
   return rows;
 }

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "./samples";
+import { BaseOutputs, checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "./samples";
 import { RunnerError, type RunRequest, type RuntimeTensor } from "./types";
 
 export type ParentMessage = { kind: "check"; id: number; job: SampleJob } | { kind: "cancel"; id: number };
@@ -31,8 +31,9 @@ interface CachedSession {
   /** The model file's modification time and size when the session was created. */
   stamp: string;
   session: ort.InferenceSession;
-  /** What stacked runs of this model showed (samples.ts). */
+  /** What stacked runs of this model showed, and the f(x) kept for a check's next pairs (samples.ts). */
   rowwise: ModelSession["rowwise"];
+  baseOutputs: BaseOutputs;
 }
 
 /** Open sessions by model path, least recently used first (a Map keeps insertion order). */
@@ -50,7 +51,7 @@ async function sessionFor(modelPath: string): Promise<CachedSession> {
   }
   if (cached) await cached.session.release();
   // Default options: onnxruntime's own thread counts gave the best throughput.
-  const created = { stamp, session: await ort.InferenceSession.create(modelPath), rowwise: new Map() };
+  const created = { stamp, session: await ort.InferenceSession.create(modelPath), rowwise: new Map(), baseOutputs: new BaseOutputs() };
   sessions.set(modelPath, created);
   for (const [path, evicted] of sessions) {
     if (sessions.size <= CACHED_SESSIONS) break;
@@ -74,6 +75,7 @@ async function check(id: number, job: SampleJob, signal: AbortSignal): Promise<S
       return run(cached.session, request);
     },
     rowwise: cached.rowwise,
+    baseOutputs: cached.baseOutputs,
   };
   return checkSamples(job, model, signal);
 }
