@@ -32,6 +32,7 @@ function negationJob(modelPath: string, inputs: FedInput[], samples: number): Sa
     maxStackedBytes: 2 ** 20,
     // Each job draws its own inputs: no f(x) to share with another.
     checkId: `job ${++jobCount}`,
+    keepBase: false,
   };
 }
 

@@ -51,11 +51,11 @@ export async function checkNumerically(bound: BoundSpec, options: NumericOptions
   const pairs = selectedPairs(bound, options.select);
   const prepared = pairs.length > 0 ? await prepare(bound, options).catch((error: Error) => error) : undefined;
   const results: NumericCheck[] = [];
-  for (const pair of pairs) {
+  for (const [index, pair] of pairs.entries()) {
     let result: NumericCheck;
     if (options.signal?.aborted) result = unfinished(pair, "cancelled", "cancelled before it ran", 0);
     else if (prepared instanceof Error) result = unfinished(pair, "error", prepared.message, 0);
-    else result = await checkPair(bound, prepared!, pair);
+    else result = await checkPair(bound, prepared!, pair, index < pairs.length - 1);
     options.onResult?.(result);
     results.push(result);
   }
@@ -95,7 +95,8 @@ function unfinished(pair: Pair, status: "error" | "cancelled", message: string, 
   return { claimIndex: pair.claimIndex, symmetry: pair.symmetry.name, status, samples: 0, maxRelError: 0, maxAbsError: 0, tolerance: pair.tolerance, worst: "", ms, message };
 }
 
-async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): Promise<NumericCheck> {
+/** `morePairs`: pairs follow this one, and may use the f(x) that it runs. */
+async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair, morePairs: boolean): Promise<NumericCheck> {
   const started = performance.now();
   try {
     const { outputs, tolerance } = pair;
@@ -120,6 +121,7 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair): P
       tolerance,
       maxStackedBytes: MAX_STACKED_BYTES,
       checkId: context.checkId,
+      keepBase: morePairs,
     };
     const outcomes = await context.runner.run(job, context.signal);
     const worst = new WorstSample(pair);

@@ -36,6 +36,8 @@ export interface SampleJob {
    * x for each sample, so f(x) run for one pair serves the next (BaseOutputs).
    */
   checkId: string;
+  /** Whether pairs of the check follow this job: f(x) is kept for them only then. */
+  keepBase: boolean;
 }
 
 /** Per sample of a job, each output's errors. */
@@ -115,7 +117,7 @@ export async function checkSamples(job: SampleJob, model: ModelSession, signal?:
     let next = 0;
     elements.forEach((element, i) => {
       const base = kept[i] ?? results[next++];
-      if (!kept[i]) model.baseOutputs.keep(job.checkId, first + i, base);
+      if (!kept[i] && job.keepBase) model.baseOutputs.keep(job.checkId, first + i, base);
       outcomes.push(compareSample(job.claim, element, base, results[next++]));
     });
   }
