@@ -133,10 +133,13 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair, mo
   } catch (error) {
     const ms = performance.now() - started;
     if (context.signal?.aborted || (error instanceof RunnerError && error.reason === "cancelled")) return unfinished(pair, "cancelled", "cancelled", ms);
-    const hint = error instanceof RunnerError && error.reason === "runtime" ? defaultIntegersHint(bound, context.plan) : "";
+    const hint = error instanceof RunnerError && error.reason === "runtime" && !NOT_ABOUT_VALUES.test(error.message) ? defaultIntegersHint(bound, context.plan) : "";
     return unfinished(pair, "error", (error as Error).message + hint, ms);
   }
 }
+
+/** onnxruntime's failures that no input value causes: a model it cannot load, an op or a type it has no kernel for. */
+const NOT_ABOUT_VALUES = /Could not find an implementation|No Op registered|Load model|Protobuf parsing failed|is not a registered function|Unsupported model IR version/i;
 
 const INTEGER_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]);
 
