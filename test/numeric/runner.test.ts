@@ -233,6 +233,22 @@ describe("failures", () => {
     await assertDoubles(runner);
   });
 
+  test("bounds each run of a job by the timeout, not the job as a whole", async (t) => {
+    // A sample is two runs: time one sample here, then allow 3 runs' time for each of 8 runs.
+    const timing = newRunner(t);
+    await timing.run(spin(300_000));
+    const timed = performance.now();
+    await timing.run(spin(300_000));
+    const oneRunMs = (performance.now() - timed) / 2;
+    const runner = newRunner(t, { timeoutMs: Math.ceil(3 * oneRunMs) });
+    await runner.run(spin(300_000));
+    const started = performance.now();
+    const outcomes = await runner.run(spin(300_000, 4));
+    const elapsed = performance.now() - started;
+    assert.equal(outcomes.length, 4);
+    assert.ok(elapsed > 3 * oneRunMs, `8 runs took ${elapsed.toFixed(0)} ms, one ${oneRunMs.toFixed(0)} ms: the job outlasted the timeout`);
+  });
+
   test("gives up a worker that does not start in time, and says so", async (t) => {
     // Loading onnxruntime (through tsx, from the sources) takes far longer than 20 ms.
     const runner = newRunner(t, { timeoutMs: 60_000, startTimeoutMs: 20 });
