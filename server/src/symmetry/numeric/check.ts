@@ -34,8 +34,12 @@ export interface NumericOptions {
 /** The spec's default relative tolerance, and the one for outputs of 16-bit floats. */
 const DEFAULT_TOLERANCE = 1e-4;
 const HALF_PRECISION_TOLERANCE = 1e-2;
-/** Inputs stacked into one run take at most this many bytes (x and g.x of a few samples). */
-const MAX_STACKED_BYTES = 16 * 2 ** 20;
+/**
+ * Inputs stacked into one run take at most this many bytes: x and g.x of up to 8 small samples
+ * (samples.ts), of 3 for a 224 x 224 image. The model's intermediate tensors grow with the rows,
+ * and a large input's run is long enough that stacking more gains little.
+ */
+const MAX_STACKED_BYTES = 4 * 2 ** 20;
 
 interface Pair {
   claimIndex: number;
