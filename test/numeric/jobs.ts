@@ -24,7 +24,6 @@ function negationJob(modelPath: string, inputs: FedInput[], samples: number): Sa
     modelPath,
     plan: { inputs, batchable: false },
     seed: 0,
-    first: 0,
     elements: Array(samples).fill(negate),
     claim: { kind: "equivariant", outputs: [{ ...y, name: "y" }] },
     stackable: false,

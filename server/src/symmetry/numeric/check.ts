@@ -86,7 +86,8 @@ interface CheckContext {
 
 async function prepare(bound: BoundSpec, options: NumericOptions): Promise<CheckContext> {
   if (!bound.model || !bound.modelPath) throw new Error(bound.modelPath ? `the model ${bound.modelPath} did not load` : "the spec has no model to run");
-  const plan = await planInputs(bound, options.specFolder);
+  // Every pair's job has every sample: file inputs' values are picked for them once.
+  const plan = planForSamples(await planInputs(bound, options.specFolder), bound.check.samples);
   return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, checkId: randomUUID() };
 }
 
@@ -116,9 +117,8 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair, mo
     // One job for all the pair's samples: each job is a round trip to the runner's process.
     const job: SampleJob = {
       modelPath: context.modelPath,
-      plan: planForSamples(context.plan, 0, samples),
+      plan: context.plan,
       seed,
-      first: 0,
       elements,
       claim: { kind: pair.claim.kind, outputs: outputs.map(declaredTensor) },
       stackable,

@@ -123,14 +123,14 @@ async function fileRows(filePath: string, written: string, input: string, shape:
 }
 
 /**
- * The plan as a job for samples first to end - 1 takes it (samples.ts): inputs read from files
- * carry those samples' values, not the whole file, which stays in the process that read it.
+ * The plan as a job of `samples` samples takes it (samples.ts): inputs read from files carry
+ * those samples' values, not the whole file, which stays in the process that read it.
  */
-export function planForSamples(plan: InputPlan, first: number, end: number): InputPlan {
+export function planForSamples(plan: InputPlan, samples: number): InputPlan {
   const inputs = plan.inputs.map(({ file, ...input }) => {
     if (!file) return input;
     const given = new Map<number, Float64Array>();
-    for (let sample = first; sample < end; sample++) given.set(sample, fileSample(file, elementCount(input.shape), sample));
+    for (let sample = 0; sample < samples; sample++) given.set(sample, fileSample(file, elementCount(input.shape), sample));
     return { ...input, given };
   });
   return { ...plan, inputs };

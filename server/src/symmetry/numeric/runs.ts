@@ -101,6 +101,7 @@ function stackingFailed(context: RunContext, outputs: readonly string[], error: 
   return undefined;
 }
 
+/** Whether an output of a row run alone is its part of a stacked run, within the tolerance. */
 function sameValues(alone: Dense, part: Dense, tolerance: number): boolean {
   const sameShape = alone.shape.length === part.shape.length && alone.shape.every((size, i) => size === part.shape[i]);
   return sameShape && compare(part, alone).relative <= tolerance;

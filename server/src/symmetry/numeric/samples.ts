@@ -14,15 +14,14 @@ import { drawInputs, type InputPlan } from "./inputs";
 import { rowBytes, runRows, type Row } from "./runs";
 import type { RunRequest, RuntimeTensor } from "./types";
 
-/** A (claim, symmetry) pair's samples (or some of them); plain data, copied whole to the worker process. */
+/** A (claim, symmetry) pair's samples; plain data, copied whole to the worker process. */
 export interface SampleJob {
   /** Absolute path of the ONNX file. */
   modelPath: string;
-  /** The fed inputs (planForSamples: file inputs carry the job's samples only). */
+  /** The fed inputs (planForSamples: file inputs carry the values of the samples only). */
   plan: InputPlan;
   seed: number;
-  /** The number of the job's first sample: elements[i] is sample first + i's. */
-  first: number;
+  /** One per sample: elements[s] is sample s's. */
   elements: GroupElement[];
   claim: { kind: "invariant" | "equivariant"; outputs: DeclaredTensor[] };
   /** Whether the outputs' leading axes can be the batch axis (dynamic in the model). */
@@ -110,14 +109,13 @@ export async function checkSamples(job: SampleJob, model: ModelSession, signal?:
   const outcomes: SampleOutcome[] = [];
   for (let start = 0; start < job.elements.length; start += perRun) {
     const elements = job.elements.slice(start, start + perRun);
-    const first = job.first + start;
-    const kept = elements.map((_, i) => model.baseOutputs.get(job.checkId, first + i, outputs));
-    const rows = drawRows(job, elements, first, kept);
+    const kept = elements.map((_, i) => model.baseOutputs.get(job.checkId, start + i, outputs));
+    const rows = drawRows(job, elements, start, kept);
     const results = await runRows(context, rows, outputs, job.stackable, job.tolerance);
     let next = 0;
     elements.forEach((element, i) => {
       const base = kept[i] ?? results[next++];
-      if (!kept[i] && job.keepBase) model.baseOutputs.keep(job.checkId, first + i, base);
+      if (!kept[i] && job.keepBase) model.baseOutputs.keep(job.checkId, start + i, base);
       outcomes.push(compareSample(job.claim, element, base, results[next++]));
     });
   }
