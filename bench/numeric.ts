@@ -11,9 +11,10 @@ import * as ort from "onnxruntime-node";
 import { ModelCache } from "../server/src/onnx/cache";
 import { analyzeSpec } from "../server/src/service/analysis";
 import { checkNumerically } from "../server/src/symmetry/numeric/check";
+import { ortFeeds, runSession } from "../server/src/symmetry/numeric/onnxruntime";
 import { createModelRunner } from "../server/src/symmetry/numeric/runner";
 import { BaseOutputs, checkSamples, type ModelSession, type SampleJob } from "../server/src/symmetry/numeric/samples";
-import type { ModelRunner, RunRequest, RuntimeTensor } from "../server/src/symmetry/numeric/types";
+import type { ModelRunner, RunRequest } from "../server/src/symmetry/numeric/types";
 import { floatTensor, GraphBuilder, int64Tensor } from "../test/support/onnxBuilder";
 
 interface Workload {
@@ -107,12 +108,6 @@ function recording(runner: ModelRunner, jobs: SampleJob[]): ModelRunner {
   return { run: (job, signal) => (jobs.push(job), runner.run(job, signal)), dispose: () => runner.dispose() };
 }
 
-async function runInProcess(session: ort.InferenceSession, request: RunRequest): Promise<Record<string, RuntimeTensor>> {
-  const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)]));
-  const results = await session.run(feeds, request.outputs);
-  return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, { type: value.type, dims: [...value.dims], data: value.data as RuntimeTensor["data"] }]));
-}
-
 /**
  * The forward passes of a check, as the runner's worker ran them: its jobs done again in this
  * process, on a session whose ModelSession lives as long as the worker's (so that stacking is
@@ -120,7 +115,7 @@ async function runInProcess(session: ort.InferenceSession, request: RunRequest):
  */
 function forwardPasses(session: ort.InferenceSession): (jobs: readonly SampleJob[]) => Promise<RunRequest[]> {
   let passes: RunRequest[] = [];
-  const model: ModelSession = { run: (request) => (passes.push(request), runInProcess(session, request)), rowwise: new Map(), baseOutputs: new BaseOutputs() };
+  const model: ModelSession = { run: (request) => (passes.push(request), runSession(session, request)), rowwise: new Map(), baseOutputs: new BaseOutputs() };
   return async (jobs) => {
     passes = [];
     for (const job of jobs) await checkSamples(job, model);
@@ -130,7 +125,7 @@ function forwardPasses(session: ort.InferenceSession): (jobs: readonly SampleJob
 
 /** The forward passes, run by onnxruntime alone in this process with a warm session. */
 async function replay(session: ort.InferenceSession, requests: readonly RunRequest[]): Promise<number> {
-  const feeds = requests.map((request) => Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)])));
+  const feeds = requests.map((request) => ortFeeds(request.feeds));
   const start = performance.now();
   for (const [i, request] of requests.entries()) await session.run(feeds[i], request.outputs);
   return performance.now() - start;

@@ -6,6 +6,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { BaseOutputs, checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "../../server/src/symmetry/numeric/samples";
+import { runSession } from "../../server/src/symmetry/numeric/onnxruntime";
 import type { ModelRunner, RunRequest, RuntimeTensor } from "../../server/src/symmetry/numeric/types";
 import { RunnerError } from "../../server/src/symmetry/numeric/types";
 
@@ -44,13 +45,8 @@ export class InProcessRunner implements ModelRunner {
     const index = this.requests.push(request) - 1;
     const failure = this.fail?.(request, index);
     if (failure) throw new RunnerError(failure, "runtime");
-    const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, tensor]) => [name, new ort.Tensor(tensor.type as ort.Tensor.Type, tensor.data as ort.Tensor.DataType, tensor.dims)]));
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await (await session).run(feeds, request.outputs);
-    } catch (error) {
-      throw new RunnerError((error as Error).message, "runtime");
-    }
-    return Object.fromEntries(request.outputs.map((name) => [name, { type: results[name].type, dims: results[name].dims.map(Number), data: results[name].data as RuntimeTensor["data"] }]));
+    // A model onnxruntime cannot load fails its runs as onnxruntime's failures do.
+    const loaded = await session.catch((error: Error) => Promise.reject(new RunnerError(error.message, "runtime")));
+    return runSession(loaded, request);
   }
 }

@@ -14,7 +14,8 @@ import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { BaseOutputs, checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "./samples";
-import { RunnerError, type RunRequest, type RuntimeTensor } from "./types";
+import { runSession } from "./onnxruntime";
+import { RunnerError } from "./types";
 
 export type ParentMessage = { kind: "check"; id: number; job: SampleJob } | { kind: "cancel"; id: number };
 
@@ -72,36 +73,12 @@ async function check(id: number, job: SampleJob, signal: AbortSignal): Promise<S
   const model: ModelSession = {
     run: (request) => {
       send({ kind: "running", id });
-      return run(cached.session, request);
+      return runSession(cached.session, request);
     },
     rowwise: cached.rowwise,
     baseOutputs: cached.baseOutputs,
   };
   return checkSamples(job, model, signal);
-}
-
-/** One run; onnxruntime's failures are RunnerErrors of reason `runtime` (the check tells them from its own). */
-async function run(session: ort.InferenceSession, request: RunRequest): Promise<Record<string, RuntimeTensor>> {
-  const feeds = Object.fromEntries(
-    Object.entries(request.feeds).map(([name, tensor]) => [name, new ort.Tensor(tensor.type as never, tensor.data as never, tensor.dims)]),
-  );
-  let results: ort.InferenceSession.ReturnType;
-  try {
-    results = await session.run(feeds, request.outputs);
-  } catch (error) {
-    throw new RunnerError((error as Error).message, "runtime");
-  }
-  return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, runtimeTensor(name, value)]));
-}
-
-/** An output as the check takes it: a plain object around a typed array. */
-function runtimeTensor(name: string, value: ort.OnnxValue): RuntimeTensor {
-  if (!(value instanceof ort.Tensor)) throw new Error(`output ${name} is not a tensor: symcheck compares tensors only`);
-  if (value.type === "string") throw new Error(`output ${name} is a tensor of strings: symcheck compares numbers only`);
-  const data = value.data as ArrayBufferView;
-  // Node versions with Float16Array give float16 data as one; the check decodes the raw bits.
-  const raw = value.type === "float16" && !(data instanceof Uint16Array) ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
-  return { type: value.type, dims: [...value.dims], data: raw as RuntimeTensor["data"] };
 }
 
 function send(message: ChildMessage): void {
