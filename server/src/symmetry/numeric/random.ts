@@ -108,26 +108,23 @@ export function fillNormal<Samples extends Float64Array | Float32Array>(samples:
     }
     if (i === samples.length) break;
     generator.state = state;
-    samples[i] = mean + std * beyondRectangle(generator, layer, u);
+    const normal = beyondRectangle(generator, layer, u);
     state = generator.state;
+    // Rejected: this sample is drawn again, from the next number on.
+    if (normal === undefined) i--;
+    else samples[i] = mean + std * normal;
   }
   return samples;
 }
 
-/** A sample whose first draw (layer, u) fell outside its layer's rectangle: in the wedge or the tail, else drawn again. */
-function beyondRectangle(generator: Mulberry32, layer: number, u: number): number {
-  for (;;) {
-    if (layer === 0) return normalTail(generator, u < 0);
-    // The wedge between the layer's rectangle and the density.
-    const x = u * edges[layer];
-    const inner = Math.exp(-0.5 * (edges[layer] * edges[layer] - x * x));
-    const outer = Math.exp(-0.5 * (edges[layer + 1] * edges[layer + 1] - x * x));
-    if (outer + generator.unit() * (inner - outer) < 1) return x;
-    const bits = generator.int32();
-    layer = bits & (LAYERS - 1);
-    u = (bits >> 7) * TWO_TO_MINUS_24;
-    if (Math.abs(u) < ratios[layer]) return u * edges[layer];
-  }
+/** A draw (layer, u) outside its layer's rectangle: a sample in the tail, or in the wedge, or undefined where the wedge rejects it. */
+function beyondRectangle(generator: Mulberry32, layer: number, u: number): number | undefined {
+  if (layer === 0) return normalTail(generator, u < 0);
+  // The wedge between the layer's rectangle and the density.
+  const x = u * edges[layer];
+  const inner = Math.exp(-0.5 * (edges[layer] * edges[layer] - x * x));
+  const outer = Math.exp(-0.5 * (edges[layer + 1] * edges[layer + 1] - x * x));
+  return outer + generator.unit() * (inner - outer) < 1 ? x : undefined;
 }
 
 /** A sample beyond EDGE (Marsaglia's tail method), on the side asked for. */
