@@ -42,6 +42,15 @@ function writeSpec(folder: string, name: string, text = SPEC): string {
   return file;
 }
 
+/** Writes `name.sym` (and its model) in the folder and opens it; resolves once its first diagnostics arrive. */
+async function openSpec(session: LspSession, folder: string, name: string, text = SPEC): Promise<string> {
+  const uri = session.uriOf(writeSpec(folder, name, text));
+  const mark = session.mark();
+  await session.open(uri, text.replace("odd.onnx", `${name}.onnx`));
+  await session.diagnostics(uri, mark);
+  return uri;
+}
+
 function runChecks(session: LspSession, params: RunChecksParams, token?: CancellationTokenSource): Promise<RunChecksResult> {
   return token ? session.connection.sendRequest(RUN_CHECKS_METHOD, params, token.token) : session.connection.sendRequest(RUN_CHECKS_METHOD, params);
 }
@@ -81,13 +90,7 @@ describe("numeric checks over stdio", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  async function open(name: string, text = SPEC): Promise<string> {
-    const uri = session.uriOf(writeSpec(folder, name, text));
-    const mark = session.mark();
-    await session.open(uri, text.replace("odd.onnx", `${name}.onnx`));
-    await session.diagnostics(uri, mark);
-    return uri;
-  }
+  const open = (name: string, text = SPEC) => openSpec(session, folder, name, text);
 
   test("before a run: `Check numerically` above the claim, `Check all claims numerically` above `model`, then the static verdicts", async () => {
     const uri = await open("before");
@@ -316,13 +319,7 @@ describe("a long numeric check", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  async function open(name: string): Promise<string> {
-    const uri = session.uriOf(writeSpec(folder, name));
-    const mark = session.mark();
-    await session.open(uri, SPEC.replace("odd.onnx", `${name}.onnx`));
-    await session.diagnostics(uri, mark);
-    return uri;
-  }
+  const open = (name: string) => openSpec(session, folder, name);
 
   test("the server answers a hover at once while a check runs, and the lens says the pair is being checked", async () => {
     const uri = await open("hover");
