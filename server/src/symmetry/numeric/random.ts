@@ -7,8 +7,12 @@
 
 /** mulberry32: a small, fast generator of 32-bit numbers; the same seed gives the same numbers. */
 class Mulberry32 {
-  /** The generator's whole state: a counter (fillNormal steps it itself, inline). */
-  state: number;
+  /**
+   * The generator's whole state: a counter (fillNormal steps it itself, inline). A number from the
+   * start: declared without a value, the field starts undefined, and fillNormal's loop ran 1.3 to 2
+   * times slower for it (262k normals: 1.9-2.9 ms, 1.5 ms with this).
+   */
+  state = 0;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -91,22 +95,29 @@ export function normalSamples(count: number, seed: number, mean = 0, std = 1): F
 export function fillNormal<Samples extends Float64Array | Float32Array>(samples: Samples, seed: number, mean = 0, std = 1): Samples {
   // The generator's state in a local: a field written per sample costs as much as the sample. The
   // common case runs in an inner loop of its own, left for the rare sample beyond its layer's
-  // rectangle: with that path inside, the loop ran at half the speed.
+  // rectangle: with that path inside, the loop ran at half the speed. The tables and constants in
+  // locals too: read from the module's scope on every sample, they made the loop 20% slower.
   let state = seed >>> 0;
+  const layerEdges = edges;
+  const layerRatios = ratios;
+  const step = MULBERRY_STEP;
+  const layerMask = LAYERS - 1;
+  const unit = TWO_TO_MINUS_24;
   const generator = new Mulberry32(0);
   let layer = 0;
   let u = 0;
-  for (let i = 0; i < samples.length; i++) {
-    for (; i < samples.length; i++) {
+  const count = samples.length;
+  for (let i = 0; i < count; i++) {
+    for (; i < count; i++) {
       // One draw gives both the layer (its low 7 bits) and a signed uniform in [-1, 1) (its other 25 bits).
-      state = (state + MULBERRY_STEP) | 0;
+      state = (state + step) | 0;
       const bits = mulberryMix(state);
-      layer = bits & (LAYERS - 1);
-      u = (bits >> 7) * TWO_TO_MINUS_24;
-      if (!(Math.abs(u) < ratios[layer])) break;
-      samples[i] = mean + std * (u * edges[layer]);
+      layer = bits & layerMask;
+      u = (bits >> 7) * unit;
+      if (!(Math.abs(u) < layerRatios[layer])) break;
+      samples[i] = mean + std * (u * layerEdges[layer]);
     }
-    if (i === samples.length) break;
+    if (i === count) break;
     generator.state = state;
     const normal = beyondRectangle(generator, layer, u);
     state = generator.state;
