@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { after, describe, test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GraphBuilder } from "../support/onnxBuilder";
+import { floatTensor, GraphBuilder } from "../support/onnxBuilder";
 import { createModelRunner, workerEntry, type ModelRunnerOptions, type ProcessModelRunner } from "../../server/src/symmetry/numeric/runner";
 import type { FedInput } from "../../server/src/symmetry/numeric/inputs";
 import type { SampleJob } from "../../server/src/symmetry/numeric/samples";
@@ -58,7 +58,24 @@ function spinnerModel(): Uint8Array {
   return g.toModelBytes();
 }
 
+/** y = x W, x float [64, 256]: enough work for onnxruntime to share each run among its threads. */
+function linearModel(): Uint8Array {
+  const g = new GraphBuilder("linear");
+  g.input("x", "float", [64, 256]);
+  g.initializer("w", floatTensor([256, 256], Float32Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i))));
+  g.node("MatMul", ["x", "w"], ["y"]);
+  g.output("y", "float", [64, 256]);
+  return g.toModelBytes();
+}
+
+/** CPU time a process has used so far, all its threads, in milliseconds (Linux: /proc, in ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const doubler = writeModel("doubler.onnx", elementwiseModel("Add"));
+const linear = writeModel("linear.onnx", linearModel());
 const spinner = writeModel("spinner.onnx", spinnerModel());
 const FOREVER = 2 ** 62;
 const spin = (steps: number, samples = 1) => spinJob(spinner, steps, samples);
@@ -368,6 +385,18 @@ describe("processes", () => {
     assert.equal(host.status, 0, host.stderr);
     const { pid } = JSON.parse(host.stdout);
     assert.ok(await waitUntil(() => !isRunning(pid), 3000), `worker ${pid} outlived its parent`);
+  });
+
+  test("the worker holds no core once its job is done: onnxruntime's threads stop spinning when a run ends", async (t) => {
+    const runner = newRunner(t);
+    const job = xJob(linear, 0.5, [64, 256], 4);
+    await runner.run(job);
+    const pid = runner.workerPid!;
+    await runner.run(job);
+    const busy = cpuMs(pid);
+    await sleep(300);
+    // By default onnxruntime's threads spin on for 30 to 50 ms after each run.
+    assert.ok(cpuMs(pid) - busy <= 20, `the idle worker used ${cpuMs(pid) - busy} ms of CPU in 300 ms`);
   });
 
   test("the worker dies with its parent, even in the middle of a run that never ends", async (t) => {
