@@ -196,6 +196,23 @@ describe("runs", () => {
     assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims), [[16, 4], [1, 4], [1, 4], [4, 4], [8, 4], [2, 4]]);
   });
 
+  test("a model with small inputs and a large value inside stacks fewer rows: at most 256 MB of that value a run", async () => {
+    // y_i = sum_j x_i x_j over 4096 points: 16 KB of input a row, a 4096 x 4096 matrix (64 MB) inside.
+    const model = new GraphBuilder("gram")
+      .input("x", "float", ["batch", 4096, 1])
+      .node("Transpose", ["x"], ["xt"], { perm: [0, 2, 1] })
+      .node("MatMul", ["x", "xt"], ["gram"])
+      .initializer("last", int64Tensor([1], [2]))
+      .node("ReduceSum", ["gram", "last"], ["y"], { keepdims: 0 })
+      .output("y", "float", ["batch", 4096]);
+    const gram = "input x [batch, point, c]\noutput y [batch, point]\nsymmetry flip = negate(x)\ninvariant y under flip\ncheck { samples 4 }\n";
+    const runner = new InProcessRunner();
+    const [result] = await check(await fixture(gram, model), {}, runner);
+    assert.equal(result.status, "passed", summary(result));
+    // 4 rows (2 samples) a run instead of all 8 at once; the first run's first and last rows also alone.
+    assert.deepEqual(runner.requests.map((request) => request.feeds.x.dims[0]), [4, 1, 1, 4]);
+  });
+
   test("a static batch axis: one run per row (x once for both pairs)", async () => {
     const runner = new InProcessRunner();
     const results = await check(await fixture(spec, negation(1)), {}, runner);

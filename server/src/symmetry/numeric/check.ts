@@ -12,10 +12,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BoundClaim, BoundSpec, BoundSymmetry, BoundTensor } from "../../binding/bound";
+import { largestValueBytesPerRow } from "../static";
 import { declaredTensor } from "./actions";
 import { sampleElement, type GroupElement } from "./elements";
 import { planForSamples, planInputs, type InputPlan } from "./inputs";
 import { seededRandom, streamSeed } from "./random";
+import { rowBytes } from "./runs";
 import type { SampleJob, SampleOutcome } from "./samples";
 import { RunnerError, type ModelRunner, type NumericCheck } from "./types";
 
@@ -40,6 +42,12 @@ const HALF_PRECISION_TOLERANCE = 1e-2;
  * and a large input's run is long enough that stacking more gains little.
  */
 const MAX_STACKED_BYTES = 4 * 2 ** 20;
+/**
+ * And the largest value of the model that grows with the rows (as far as the static analysis
+ * knows the shapes) takes at most this many bytes in a stacked run: a model whose inputs are
+ * small can compute a matrix of every pair of 4096 points, 64 MB a row.
+ */
+const MAX_STACKED_VALUE_BYTES = 256 * 2 ** 20;
 
 interface Pair {
   claimIndex: number;
@@ -82,13 +90,22 @@ interface CheckContext {
   signal?: AbortSignal;
   /** Names this check in its jobs: their inputs x are the same in every pair (samples.ts keeps f(x) for the next). */
   checkId: string;
+  /** A stacked run takes at most this many bytes of inputs. */
+  maxStackedBytes: number;
 }
 
 async function prepare(bound: BoundSpec, options: NumericOptions): Promise<CheckContext> {
   if (!bound.model || !bound.modelPath) throw new Error(bound.modelPath ? `the model ${bound.modelPath} did not load` : "the spec has no model to run");
   // Every pair's job has every sample: file inputs' values are picked for them once.
   const plan = planForSamples(await planInputs(bound, options.specFolder), bound.check.samples);
-  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, checkId: randomUUID() };
+  const maxStackedBytes = Math.min(MAX_STACKED_BYTES, mostStackedRows(bound) * rowBytes(plan));
+  return { runner: options.runner, modelPath: bound.modelPath, plan, signal: options.signal, checkId: randomUUID(), maxStackedBytes };
+}
+
+/** Rows of inputs that fit a stacked run by the size of the model's largest value (at least 1). */
+function mostStackedRows(bound: BoundSpec): number {
+  const perRow = largestValueBytesPerRow(bound.model!);
+  return perRow ? Math.max(1, Math.floor(MAX_STACKED_VALUE_BYTES / perRow)) : Infinity;
 }
 
 function toleranceOf(claim: BoundClaim, outputs: readonly BoundTensor[]): number {
@@ -123,7 +140,7 @@ async function checkPair(bound: BoundSpec, context: CheckContext, pair: Pair, mo
       claim: { kind: pair.claim.kind, outputs: outputs.map(declaredTensor) },
       stackable,
       tolerance,
-      maxStackedBytes: MAX_STACKED_BYTES,
+      maxStackedBytes: context.maxStackedBytes,
       checkId: context.checkId,
       keepBase: morePairs,
     };

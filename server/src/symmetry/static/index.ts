@@ -2,6 +2,7 @@
  * Static checks: every (claim, symmetry) pair of a bound spec judged from the ONNX graph alone.
  */
 import type { BoundSpec } from "../../binding/bound";
+import { dataTypeInfo } from "../../onnx/dataTypes";
 import type { OnnxModel } from "../../onnx/model";
 import { propagate, type Propagation } from "./engine";
 import type { GraphFacts } from "./facts";
@@ -33,6 +34,26 @@ export function checkStatically(bound: BoundSpec): StaticCheck[] {
     }
   }
   return checks;
+}
+
+/**
+ * The bytes per batch row of the model's largest value that grows with the batch: of the values
+ * whose shape the analysis knows, static but for a dynamic leading axis. Undefined when there is
+ * none. The numeric check stacks fewer rows into a run where this is large (a model with small
+ * inputs can hold a 4096 x 4096 matrix per row).
+ */
+export function largestValueBytesPerRow(model: OnnxModel): number | undefined {
+  const { graph, facts } = derivedFrom(model);
+  let largest: number | undefined;
+  for (const name of graph.names) {
+    const shape = facts.shape(name);
+    const bits = dataTypeInfo(facts.elementType(name) ?? "")?.bits;
+    if (!shape || shape.length === 0 || shape[0].kind === "static" || bits === undefined) continue;
+    let entries = 1;
+    for (const dim of shape.slice(1)) entries *= dim.kind === "static" ? dim.value : NaN;
+    if (entries >= 0) largest = Math.max(largest ?? 0, (entries * bits) / 8);
+  }
+  return largest;
 }
 
 /**
