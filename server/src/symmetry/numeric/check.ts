@@ -104,7 +104,14 @@ async function prepare(bound: BoundSpec, options: NumericOptions): Promise<Check
 
 /** Rows of inputs that fit a stacked run by the size of the model's largest value (at least 1). */
 function mostStackedRows(bound: BoundSpec): number {
-  const perRow = largestValueBytesPerRow(bound.model!);
+  let perRow: number | undefined;
+  try {
+    perRow = largestValueBytesPerRow(bound.model!);
+  } catch {
+    // The static analysis failed on this model (the editor reports it with the verdicts): the
+    // numeric check, the one verdict left, runs with the input cap alone.
+    return Infinity;
+  }
   return perRow ? Math.max(1, Math.floor(MAX_STACKED_VALUE_BYTES / perRow)) : Infinity;
 }
 
