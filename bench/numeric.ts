@@ -183,7 +183,7 @@ async function benchWorkload(folder: string, workload: Workload, report: (name: 
       }
       await pause();
       const alone = await replay(session, passes);
-      // The first two checks start the worker, load the model and learn how it stacks; the first replays warm up too.
+      // Warm-up checks are not measured (see WARM_UP); their replays warm up onnxruntime in this process too.
       if (i < WARM_UP) continue;
       checkTimes.push(elapsed);
       replayTimes.push(alone);
