@@ -92,7 +92,7 @@ describe("moving entries", () => {
   });
 
   test("permute: x'[i] = x[perm[i]] on every axis of the name: an adjacency [node, node] gets the same permutation twice", () => {
-    const permutation: GroupElement = { kind: "permutation", symmetry: symmetry({ kind: "permute", axis: "node" }), words: "", permutation: [2, 0, 1] };
+    const permutation: GroupElement = { kind: "permutation", symmetry: symmetry({ kind: "permute", axis: "node" }), words: "", permutation: Int32Array.from([2, 0, 1]) };
     assert.deepEqual(rows(actOn(permutation, tensor("adj", "node node"), square)), [[8, 6, 7], [2, 0, 1], [5, 3, 4]]);
     assert.deepEqual(rows(actOn(permutation, tensor("feat", "node f"), square)), [[6, 7, 8], [0, 1, 2], [3, 4, 5]]);
   });
@@ -104,7 +104,7 @@ describe("moving entries", () => {
   });
 
   test("a permutation of another size is an error", () => {
-    const permutation: GroupElement = { kind: "permutation", symmetry: symmetry({ kind: "permute", axis: "node" }), words: "", permutation: [1, 0] };
+    const permutation: GroupElement = { kind: "permutation", symmetry: symmetry({ kind: "permute", axis: "node" }), words: "", permutation: Int32Array.from([1, 0]) };
     assert.throws(() => actOn(permutation, tensor("feat", "node f"), square), /node has 3 entries on feat but 2 elsewhere/);
   });
 });
