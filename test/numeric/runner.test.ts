@@ -19,7 +19,7 @@ import { floatTensor, GraphBuilder } from "../support/onnxBuilder";
 import { createModelRunner, workerEntry, type ModelRunnerOptions, type ProcessModelRunner } from "../../server/src/symmetry/numeric/runner";
 import type { FedInput } from "../../server/src/symmetry/numeric/inputs";
 import type { SampleJob } from "../../server/src/symmetry/numeric/samples";
-import { RunnerError } from "../../server/src/symmetry/numeric/types";
+import { RunnerError, RUNNING_NOTICE_MS } from "../../server/src/symmetry/numeric/types";
 import { DOUBLED, spinJob, squared, tensor, xJob } from "./jobs";
 
 const folder = mkdtempSync(path.join(tmpdir(), "symcheck-runner-"));
@@ -251,19 +251,22 @@ describe("failures", () => {
   });
 
   test("bounds each run of a job by the timeout, not the job as a whole", async (t) => {
-    // A sample is two runs: time one sample here, then allow 3 runs' time for each of 8 runs.
+    // A sample is two runs: time one sample here, then allow 3 runs' time for each run of a job
+    // that lasts twice the timeout and the time the runner allows beyond it (RUNNING_NOTICE_MS).
     const timing = newRunner(t);
     await timing.run(spin(300_000));
     const timed = performance.now();
     await timing.run(spin(300_000));
     const oneRunMs = (performance.now() - timed) / 2;
-    const runner = newRunner(t, { timeoutMs: Math.ceil(3 * oneRunMs) });
+    const timeoutMs = Math.ceil(3 * oneRunMs);
+    const samples = Math.ceil((2 * (timeoutMs + 2 * RUNNING_NOTICE_MS)) / (2 * oneRunMs));
+    const runner = newRunner(t, { timeoutMs });
     await runner.run(spin(300_000));
     const started = performance.now();
-    const outcomes = await runner.run(spin(300_000, 4));
+    const outcomes = await runner.run(spin(300_000, samples));
     const elapsed = performance.now() - started;
-    assert.equal(outcomes.length, 4);
-    assert.ok(elapsed > 3 * oneRunMs, `8 runs took ${elapsed.toFixed(0)} ms, one ${oneRunMs.toFixed(0)} ms: the job outlasted the timeout`);
+    assert.equal(outcomes.length, samples);
+    assert.ok(elapsed > timeoutMs + 2 * RUNNING_NOTICE_MS, `${2 * samples} runs took ${elapsed.toFixed(0)} ms, one ${oneRunMs.toFixed(0)} ms: the job outlasted the timeout`);
   });
 
   test("gives up a worker that does not start in time, and says so", async (t) => {

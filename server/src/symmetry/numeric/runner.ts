@@ -10,7 +10,8 @@
  * - One job at a time: one onnxruntime with its default thread count gave the best throughput on
  *   two cores. Other jobs wait in a queue, in order.
  * - A run of the model that takes longer than `timeoutMs` (after the child is ready; loading the
- *   model counts) rejects its job with reason "timeout", and the child is killed.
+ *   model counts) rejects its job with reason "timeout", and the child is killed; at most
+ *   2 x RUNNING_NOTICE_MS later (types.ts).
  * - Cancellation (the job's AbortSignal): a queued job is rejected at once and never starts. A
  *   running one is rejected at once too, and the child is told to stop it before its next run; it
  *   has `cancelGraceMs` to finish (killing would throw away the model's session), else it is
@@ -23,7 +24,7 @@ import * as path from "node:path";
 import type { Socket } from "node:net";
 import type { ChildMessage, ParentMessage } from "./worker";
 import type { SampleJob, SampleOutcome } from "./samples";
-import { RunnerError, type ModelRunner } from "./types";
+import { RunnerError, RUNNING_NOTICE_MS, type ModelRunner } from "./types";
 
 export interface ModelRunnerOptions {
   /** The longest one run of a model may take, loading the model included, before the child is killed. */
@@ -192,9 +193,12 @@ export class ProcessModelRunner implements ModelRunner {
   /** Which came first: the job's outcome, a run of the model outlasting the timeout, or the signal aborting. */
   private async firstOfRunning(worker: WorkerProcess, outcome: Promise<Outcome>, signal: AbortSignal | undefined): Promise<"settled" | "timeout" | "aborted"> {
     for (;;) {
-      const first = await firstOf(outcome, worker.lastRunStart + this.timeoutMs - performance.now(), signal);
-      // The timer ran from the start of the run going then; a run that started since has its own time.
-      if (first !== "timeout" || worker.lastRunStart + this.timeoutMs <= performance.now()) return first;
+      // The child's last notice is at most RUNNING_NOTICE_MS older than the run going on (and the
+      // job's start is older than its arrival): the run has had the timeout once this one passes.
+      const deadline = () => worker.lastNotice + this.timeoutMs + 2 * RUNNING_NOTICE_MS;
+      const first = await firstOf(outcome, deadline() - performance.now(), signal);
+      // A notice since the timer started gives the run going then its own time.
+      if (first !== "timeout" || deadline() <= performance.now()) return first;
     }
   }
 
@@ -239,8 +243,8 @@ class WorkerProcess {
   private readonly child: ChildProcess;
   private readonly stderr: Socket;
   private pending: { id: number; modelPath: string; settle: (outcome: Outcome) => void } | undefined;
-  /** When the job in progress started its latest run of the model (performance.now()). */
-  lastRunStart = 0;
+  /** When the job in progress was sent, or the child last said it was running the model (performance.now()). */
+  lastNotice = 0;
   private nextId = 0;
   private stopping = false;
   private hasExited = false;
@@ -299,7 +303,7 @@ class WorkerProcess {
     return new Promise((settle) => {
       const id = this.nextId++;
       this.pending = { id, modelPath: job.modelPath, settle };
-      this.lastRunStart = performance.now();
+      this.lastNotice = performance.now();
       this.send({ kind: "check", id, job });
     });
   }
@@ -342,7 +346,7 @@ class WorkerProcess {
     const pending = this.pending;
     if (pending?.id !== message.id) return;
     if (message.kind === "running") {
-      this.lastRunStart = performance.now();
+      this.lastNotice = performance.now();
       return;
     }
     this.pending = undefined;

@@ -6,16 +6,16 @@
  *
  * Protocol (Node IPC with `serialization: "advanced"`, so typed arrays and maps pass as they
  * are): the child says `ready` once it listens, then answers each `check` with `outcomes` or an
- * `error`, one job at a time, in order; before each run of the model it says `running` (the
- * parent's timeout bounds one run). A `cancel` stops the job before its next run. runner.ts is
- * the only client.
+ * `error`, one job at a time, in order; before a run of the model it says `running` when its last
+ * word is RUNNING_NOTICE_MS old (the parent's timeout bounds one run). A `cancel` stops the job
+ * before its next run. runner.ts is the only client.
  */
 import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { BaseOutputs, checkSamples, type ModelSession, type SampleJob, type SampleOutcome } from "./samples";
 import { runSession } from "./onnxruntime";
-import { RunnerError } from "./types";
+import { RunnerError, RUNNING_NOTICE_MS } from "./types";
 
 export type ParentMessage = { kind: "check"; id: number; job: SampleJob } | { kind: "cancel"; id: number };
 
@@ -69,8 +69,9 @@ async function sessionFor(modelPath: string): Promise<CachedSession> {
   return created;
 }
 
-/** The job done on the model's session; `running` said before each run. */
+/** The job done on the model's session; `running` said before a run that starts RUNNING_NOTICE_MS or more after the last word to the parent. */
 async function check(id: number, job: SampleJob, signal: AbortSignal): Promise<SampleOutcome[]> {
+  let lastNotice = performance.now();
   let cached: CachedSession;
   try {
     cached = await sessionFor(job.modelPath);
@@ -79,7 +80,10 @@ async function check(id: number, job: SampleJob, signal: AbortSignal): Promise<S
   }
   const model: ModelSession = {
     run: (request) => {
-      send({ kind: "running", id });
+      if (performance.now() - lastNotice >= RUNNING_NOTICE_MS) {
+        send({ kind: "running", id });
+        lastNotice = performance.now();
+      }
       return runSession(cached.session, request);
     },
     rowwise: cached.rowwise,
