@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ActedTensor } from "../../server/src/binding/actions";
-import { compare, marginMask } from "../../server/src/symmetry/numeric/compare";
-import type { Dense } from "../../server/src/symmetry/numeric/dense";
+import { compare, compareMoved, marginMask } from "../../server/src/symmetry/numeric/compare";
+import { gather, type Dense } from "../../server/src/symmetry/numeric/dense";
 import type { GroupElement } from "../../server/src/symmetry/numeric/elements";
 
 const dense = (shape: number[], values: number[]): Dense => ({ shape, data: Float64Array.from(values) });
@@ -42,9 +42,46 @@ describe("errors", () => {
     }
   });
 
+  test("a NaN or an infinity fails on Float32 outputs too, wherever it is", () => {
+    for (const at of [0, 7, 15]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const actual = new Float32Array(16).fill(1);
+        actual[at] = bad;
+        const discrepancy = compare({ shape: [16], data: actual }, { shape: [16], data: new Float32Array(16).fill(1) });
+        assert.deepEqual([discrepancy.relative, discrepancy.finite], [Infinity, false], `${bad} at ${at}`);
+      }
+    }
+  });
+
+  test("finite values near the largest float64 stay finite, although their differences add up past it", () => {
+    const discrepancy = compare(dense([3], [1e308, 1e308, 1e308]), dense([3], [1, 1, 1]));
+    assert.deepEqual([discrepancy.relative, discrepancy.absolute, discrepancy.finite, discrepancy.compared], [1e308 - 1, 1e308 - 1, true, 3]);
+  });
+
   test("a mask leaves entries out, even non-finite ones", () => {
     const discrepancy = compare(dense([3], [NaN, 5, 1]), dense([3], [0, 0, 1]), Uint8Array.from([0, 0, 1]));
     assert.deepEqual([discrepancy.relative, discrepancy.compared], [0, 1]);
+  });
+});
+
+describe("against moved entries", () => {
+  // f(x) of shape [3, 4]; g.f(x) reads row perm[i] (runs of whole rows), or column shift (entry by entry).
+  const fx: Dense = { shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i * 1.5 - 4) };
+  const rows = [Int32Array.from([2, 0, 1].map((row) => row * 4)), Int32Array.from([0, 1, 2, 3])];
+  const columns = [Int32Array.from([0, 4, 8]), Int32Array.from([3, 0, 1, 2])];
+
+  test("gives the errors of the gathered copy, whichever axis moves", () => {
+    for (const offsets of [rows, columns]) {
+      const expected = gather(fx, offsets);
+      const actual: Dense = { shape: fx.shape, data: expected.data.map((value, i) => value + (i === 5 ? 0.25 : 0)) };
+      assert.deepEqual(compareMoved(actual, fx, offsets), compare(actual, expected));
+      assert.equal(compareMoved(actual, fx, offsets).absolute, 0.25);
+    }
+  });
+
+  test("a NaN fails as it does against the copy", () => {
+    const actual: Dense = { shape: fx.shape, data: gather(fx, rows).data.map((value, i) => (i === 7 ? NaN : value)) };
+    assert.deepEqual(compareMoved(actual, fx, rows), { relative: Infinity, absolute: Infinity, finite: false, compared: 8 });
   });
 });
 

@@ -49,19 +49,36 @@ function move(element: GroupElement, tensor: ActedTensor, x: Dense, into?: Dense
     const listed = (group.kind === "negate" || group.kind === "scale") && group.tensors.includes(tensor.name);
     return listed ? { shape: x.shape, data: x.data.map((value) => value * element.factor) } : x;
   }
-  if (x.shape.length !== tensor.axes.length) throw new Error(`${tensor.name} has ${x.shape.length} axes, but ${tensor.axes.length} are declared`);
+  if (element.kind === "rigid") {
+    checkRank(tensor, x.shape);
+    return actedAxes(element.symmetry, tensor).reduce((y, axis) => transformAxis(element, tensor, y, axis), x);
+  }
+  const offsets = entryOffsets(element, tensor, x.shape);
+  return offsets ? gather(x, offsets, into) : x;
+}
+
+/**
+ * For an element that only moves entries (a shift, a flip, a quarter turn, a permutation, a
+ * regular representation): where g.x reads each entry of x, as gather's offsets (dense.ts);
+ * undefined where the element leaves the tensor as it is. Throws, like actOn, where the element
+ * cannot act on the shape.
+ */
+export function entryOffsets(element: ShiftElement | SquareElement | PermutationElement, tensor: ActedTensor, shape: readonly number[]): Int32Array[] | undefined {
+  checkRank(tensor, shape);
   const acted = actedAxes(element.symmetry, tensor);
-  if (acted.length === 0) return x;
+  if (acted.length === 0) return undefined;
   switch (element.kind) {
     case "shift":
-      return gather(x, shiftOffsets(element, acted, x.shape), into);
+      return shiftOffsets(element, acted, shape);
     case "permutation":
-      return gather(x, permutationOffsets(element, tensor, acted, x.shape), into);
+      return permutationOffsets(element, tensor, acted, shape);
     case "square":
-      return gather(x, squareOffsets(element, tensor, acted, x.shape), into);
-    case "rigid":
-      return acted.reduce((y, axis) => transformAxis(element, tensor, y, axis), x);
+      return squareOffsets(element, tensor, acted, shape);
   }
+}
+
+function checkRank(tensor: ActedTensor, shape: readonly number[]): void {
+  if (shape.length !== tensor.axes.length) throw new Error(`${tensor.name} has ${shape.length} axes, but ${tensor.axes.length} are declared`);
 }
 
 function shiftOffsets(element: ShiftElement, acted: readonly ActedAxis[], shape: readonly number[]): Int32Array[] {

@@ -43,35 +43,47 @@ export function offsetTable(length: number, offsetOf: (index: number) => number)
  * array to write x' to (as long as x's, not x's own).
  */
 export function gather(x: Dense, offsets: readonly Int32Array[], into?: Dense["data"]): Dense {
-  const rank = x.shape.length;
   const source = x.data;
   // Moving entries changes no value: the result keeps the source's precision (or takes the array given).
   const out = into ?? (source instanceof Float32Array ? new Float32Array(source.length) : new Float64Array(source.length));
-  if (rank === 0) {
-    out.set(source);
-    return { shape: x.shape, data: out };
-  }
-  // The innermost axes that stay where they are form contiguous runs: copied at once, not entry by entry.
+  const { starts, length } = gatherRuns(x.shape, offsets);
+  if (length === 1) for (let run = 0; run < starts.length; run++) out[run] = source[starts[run]];
+  else for (let run = 0; run < starts.length; run++) out.set(source.subarray(starts[run], starts[run] + length), run * length);
+  return { shape: x.shape, data: out };
+}
+
+/**
+ * How gather reads x, in runs of entries that lie one after the other in x and in x': run k is
+ * x'[k * length ... (k + 1) * length) = x[starts[k] ... starts[k] + length). The innermost axes
+ * that stay where they are make a run (under a permutation of tokens, a token's features); where
+ * the innermost axis moves, each entry is a run of its own.
+ */
+export interface GatherRuns {
+  starts: Int32Array;
+  length: number;
+}
+
+export function gatherRuns(shape: readonly number[], offsets: readonly Int32Array[]): GatherRuns {
+  const rank = shape.length;
   let runStart = rank;
-  while (runStart > 0 && isIdentity(offsets[runStart - 1], runLength(x.shape, runStart))) runStart--;
-  const run = runLength(x.shape, runStart);
+  while (runStart > 0 && isIdentity(offsets[runStart - 1], runLength(shape, runStart))) runStart--;
+  const starts = new Int32Array(elementCount(shape.slice(0, runStart)));
   let written = 0;
   const fill = (axis: number, base: number): void => {
     if (axis === runStart) {
-      out.set(source.subarray(base, base + run), written);
-      written += run;
+      starts[written++] = base;
       return;
     }
     const axisOffsets = offsets[axis];
     if (axis === rank - 1) {
-      // The innermost axis moves: entry by entry.
-      for (let i = 0; i < axisOffsets.length; i++) out[written++] = source[base + axisOffsets[i]];
+      // The innermost axis moves: entry by entry, without a call each.
+      for (let i = 0; i < axisOffsets.length; i++) starts[written++] = base + axisOffsets[i];
       return;
     }
     for (let i = 0; i < axisOffsets.length; i++) fill(axis + 1, base + axisOffsets[i]);
   };
   fill(0, 0);
-  return { shape: x.shape, data: out };
+  return { starts, length: runLength(shape, runStart) };
 }
 
 /** Entries of the axes from `axis` on, one after the other in memory (the stride of axis - 1). */

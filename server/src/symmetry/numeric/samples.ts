@@ -6,8 +6,8 @@
  * Only the errors go back to the check (check.ts), never the tensors: a transformer's check moves
  * megabytes of inputs and outputs, which cost more to copy between processes than to compare.
  */
-import { actOn, type DeclaredTensor } from "./actions";
-import { compare, marginMask, type Discrepancy } from "./compare";
+import { actOn, entryOffsets, type DeclaredTensor } from "./actions";
+import { compare, compareMoved, marginMask, type Discrepancy } from "./compare";
 import { elementCount, type Dense } from "./dense";
 import type { GroupElement } from "./elements";
 import { drawInputs, type InputPlan } from "./inputs";
@@ -172,12 +172,20 @@ function compareSample(claim: SampleJob["claim"], element: GroupElement, base: R
   for (const output of claim.outputs) {
     const fx = base.get(output.name)!;
     checkShape(output, fx.shape);
-    // A group that does not act on the output (or a value group that does not list it) leaves g.f(x) = f(x).
-    const equivariant = claim.kind === "equivariant";
-    const expected = equivariant ? actOn(element, output, fx) : fx;
-    outcome[output.name] = compare(moved.get(output.name)!, expected, equivariant ? marginMask(element, output, fx.shape) : undefined);
+    const actual = moved.get(output.name)!;
+    outcome[output.name] = claim.kind === "invariant" ? compare(actual, fx) : compareEquivariant(element, output, fx, actual);
   }
   return outcome;
+}
+
+/**
+ * f(g.x) against g.f(x). Where g only moves entries, g.f(x) is read from f(x) as it lies (no copy
+ * of every output); a group that does not act on the output leaves g.f(x) = f(x).
+ */
+function compareEquivariant(element: GroupElement, output: DeclaredTensor, fx: Dense, actual: Dense): Discrepancy {
+  const mask = marginMask(element, output, fx.shape);
+  const offsets = mask || element.kind === "value" || element.kind === "rigid" ? undefined : entryOffsets(element, output, fx.shape);
+  return offsets ? compareMoved(actual, fx, offsets) : compare(actual, actOn(element, output, fx), mask);
 }
 
 /** An output must come back with the sizes the spec declares for it (a symmetry acts by them). */
