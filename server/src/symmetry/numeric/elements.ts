@@ -143,23 +143,21 @@ function shiftElement(symmetry: ActingSymmetry, group: Extract<Group, { kind: "t
 }
 
 function permutationElement(symmetry: ActingSymmetry, axis: string, size: number, sample: number, random: () => number): PermutationElement {
-  const identity = Array.from({ length: size }, (_, i) => i);
-  const transposition = identity.map((i) => (size < 2 || i > 1 ? i : 1 - i));
-  let permutation: number[];
-  if (sample === 0) permutation = transposition;
-  else if (sample === 1) permutation = identity.map((i) => (i + 1) % size);
-  else {
-    permutation = [...identity];
-    for (let i = size - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const swapped = permutation[i];
-      permutation[i] = permutation[j];
-      permutation[j] = swapped;
-    }
-    if (permutation.every((value, i) => value === i)) permutation = transposition;
+  const permutation = new Int32Array(size);
+  for (let i = 0; i < size; i++) permutation[i] = sample === 1 ? (i + 1) % size : i;
+  if (sample >= 2) {
+    for (let i = size - 1; i > 0; i--) swap(permutation, i, Math.floor(random() * (i + 1)));
   }
-  const shown = permutation.slice(0, PERMUTATION_ENTRIES_SHOWN).join(" ");
-  return { kind: "permutation", symmetry, words: `permute ${axis} (${shown}${size > PERMUTATION_ENTRIES_SHOWN ? " ..." : ""})`, permutation: Int32Array.from(permutation) };
+  // Sample 0, and a random draw of the identity, give the transposition of the first two.
+  if (sample !== 1 && size >= 2 && permutation.every((value, i) => value === i)) swap(permutation, 0, 1);
+  const shown = Array.from(permutation.subarray(0, PERMUTATION_ENTRIES_SHOWN)).join(" ");
+  return { kind: "permutation", symmetry, words: `permute ${axis} (${shown}${size > PERMUTATION_ENTRIES_SHOWN ? " ..." : ""})`, permutation };
+}
+
+function swap(values: Int32Array, i: number, j: number): void {
+  const kept = values[i];
+  values[i] = values[j];
+  values[j] = kept;
 }
 
 /** Groups with reflections alternate improper (even samples) and proper elements, so that two samples try both halves. */
