@@ -23,7 +23,8 @@ export interface Discrepancy {
 export function compare(actual: Dense, expected: Dense, mask?: Uint8Array): Discrepancy {
   checkLengths(actual, expected.data.length);
   const whole = { starts: Int32Array.of(0), length: expected.data.length };
-  return (mask === undefined && finiteGaps(actual.data, expected.data, whole)) || carefulCompare(actual.data, expected.data, mask);
+  const unmasked = mask === undefined ? finiteGaps(actual.data, expected.data, whole) : undefined;
+  return unmasked ?? carefulCompare(actual.data, expected.data, mask);
 }
 
 /**
@@ -51,7 +52,8 @@ function finiteGaps(a: Dense["data"], e: Dense["data"], { starts, length }: Gath
   let scale = 0;
   let total = 0;
   for (let run = 0; run < starts.length; run++) {
-    const [first, end] = [run * length, (run + 1) * length];
+    const first = run * length;
+    const end = first + length;
     const from = starts[run] - first;
     for (let i = first; i < end; i++) {
       const expected = e[from + i];
