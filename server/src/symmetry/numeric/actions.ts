@@ -59,11 +59,13 @@ function move(element: GroupElement, tensor: ActedTensor, x: Dense, into?: Dense
 
 /**
  * For an element that only moves entries (a shift, a flip, a quarter turn, a permutation, a
- * regular representation): where g.x reads each entry of x, as gather's offsets (dense.ts);
- * undefined where the element leaves the tensor as it is. Throws, like actOn, where the element
- * cannot act on the shape.
+ * regular representation): where g.x reads each entry of x, as gather's offsets (dense.ts).
+ * Undefined for the elements that change values (rotations of vectors, sign flips, scales), and
+ * where the element leaves the tensor as it is. Throws, like actOn, where the element cannot act
+ * on the shape.
  */
-export function entryOffsets(element: ShiftElement | SquareElement | PermutationElement, tensor: ActedTensor, shape: readonly number[]): Int32Array[] | undefined {
+export function entryOffsets(element: GroupElement, tensor: ActedTensor, shape: readonly number[]): Int32Array[] | undefined {
+  if (element.kind === "value" || element.kind === "rigid") return undefined;
   checkRank(tensor, shape);
   const acted = actedAxes(element.symmetry, tensor);
   if (acted.length === 0) return undefined;

@@ -184,7 +184,7 @@ function compareSample(claim: SampleJob["claim"], element: GroupElement, base: R
  */
 function compareEquivariant(element: GroupElement, output: DeclaredTensor, fx: Dense, actual: Dense): Discrepancy {
   const mask = marginMask(element, output, fx.shape);
-  const offsets = mask || element.kind === "value" || element.kind === "rigid" ? undefined : entryOffsets(element, output, fx.shape);
+  const offsets = mask ? undefined : entryOffsets(element, output, fx.shape);
   return offsets ? compareMoved(actual, fx, offsets) : compare(actual, actOn(element, output, fx), mask);
 }
 
